@@ -1,0 +1,73 @@
+import { TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { ZodError } from "zod";
+import { DomainError, type ErrorReason } from "../domain";
+
+const codeOfReason: Record<DomainError["reason"], TRPC_ERROR_CODE_KEY> = {
+  PROJECT_NOT_FOUND: "NOT_FOUND",
+  TASK_NOT_FOUND: "NOT_FOUND",
+  PROJECT_ARCHIVED: "CONFLICT",
+  PROJECT_NOT_EMPTY: "CONFLICT",
+  VERSION_MISMATCH: "CONFLICT",
+  INVALID_CURSOR: "BAD_REQUEST",
+};
+
+/** A domain rule's refusal becomes a tRPC error with the matching code; anything else stays internal. */
+export function toTRPCError(error: unknown): TRPCError | undefined {
+  if (error instanceof DomainError) {
+    return new TRPCError({ code: codeOfReason[error.reason], message: error.message, cause: error });
+  }
+  return undefined;
+}
+
+export type Issue = { path: (string | number)[]; message: string };
+
+type ErrorData = {
+  code: TRPC_ERROR_CODE_KEY;
+  httpStatus: number;
+  path?: string;
+  reason: ErrorReason;
+  issues?: Issue[];
+};
+
+function reasonOf(error: TRPCError): ErrorReason {
+  if (error.cause instanceof DomainError) return error.cause.reason;
+  if (error.code === "INTERNAL_SERVER_ERROR") return "INTERNAL";
+  // Every other failure tRPC itself reports (bad input, unparsable JSON, unknown procedure, wrong
+  // HTTP method) is a request the client must change.
+  return "VALIDATION";
+}
+
+/**
+ * The shape every error takes on the wire: SPEC's `data.reason`, the schema's issues for VALIDATION,
+ * and for INTERNAL a message that says nothing of SQL, stacks or paths.
+ */
+export function formatError({
+  shape,
+  error,
+}: {
+  shape: { code: number; data: { code: TRPC_ERROR_CODE_KEY; httpStatus: number; path?: string } };
+  error: TRPCError;
+}) {
+  const reason = reasonOf(error);
+  const issues =
+    reason === "VALIDATION" && error.cause instanceof ZodError
+      ? error.cause.issues.map((issue) => ({
+          path: issue.path.map((key) => (typeof key === "number" ? key : String(key))),
+          message: issue.message,
+        }))
+      : undefined;
+  const message =
+    reason === "INTERNAL"
+      ? "Internal server error"
+      : issues
+        ? `Invalid input: ${issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ")}`
+        : error.message;
+  const data: ErrorData = {
+    code: shape.data.code,
+    httpStatus: shape.data.httpStatus,
+    ...(shape.data.path !== undefined && { path: shape.data.path }),
+    reason,
+    ...(issues && { issues }),
+  };
+  return { message, code: shape.code, data };
+}

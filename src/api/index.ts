@@ -1,0 +1,3 @@
+export { createContext, type Context } from "./context";
+export { appRouter, type AppRouter } from "./router";
+export { createCallerFactory } from "./trpc";

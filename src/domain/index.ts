@@ -1,0 +1,5 @@
+export * from "./errors";
+export * from "./fields";
+export * from "./project";
+export * from "./task";
+export * from "./rules";

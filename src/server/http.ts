@@ -1,0 +1,60 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { appRouter, createContext } from "../api";
+import type { Repositories } from "../data";
+
+export type Logger = Pick<Console, "info" | "error">;
+
+export type TaskServer = {
+  server: Server;
+  /** Resolves with the base URL once listening (port 0 picks a free port). */
+  listen(port: number, host: string): Promise<string>;
+  /** Stops accepting connections and resolves when every request in flight has been answered. */
+  close(): Promise<void>;
+};
+
+export function createTaskServer(repositories: Repositories, log: Logger = console): TaskServer {
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    createContext: () => createContext(repositories),
+    onError: ({ error, path }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error(`taskrpc: ${path ?? "?"} failed:`, error.cause ?? error);
+    },
+  });
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname.startsWith("/trpc/")) {
+      // curl -d sends form encoding by default; the body is JSON either way, so read it as JSON.
+      if (req.method === "POST" && !req.headers["content-type"]?.includes("json")) {
+        req.headers["content-type"] = "application/json";
+      }
+      return trpc(req, res);
+    }
+    if (url.pathname === "/healthz" && req.method === "GET") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+      return;
+    }
+    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "Not found" }));
+  });
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+          resolve(`http://${shownHost}:${address.port}`);
+        });
+      }),
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}
