@@ -1,4 +1,4 @@
-import { TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { TRPCError, type TRPC_ERROR_CODE_KEY, type TRPCDefaultErrorShape as DefaultErrorShape } from "@trpc/server";
 import { ZodError } from "zod";
 import { DomainError, type ErrorReason } from "../domain";
 
@@ -41,13 +41,7 @@ function reasonOf(error: TRPCError): ErrorReason {
  * The shape every error takes on the wire: SPEC's `data.reason`, the schema's issues for VALIDATION,
  * and for INTERNAL a message that says nothing of SQL, stacks or paths.
  */
-export function formatError({
-  shape,
-  error,
-}: {
-  shape: { code: number; data: { code: TRPC_ERROR_CODE_KEY; httpStatus: number; path?: string } };
-  error: TRPCError;
-}) {
+export function formatError<TShape extends DefaultErrorShape>({ shape, error }: { shape: TShape; error: TRPCError }) {
   const reason = reasonOf(error);
   const issues =
     reason === "VALIDATION" && error.cause instanceof ZodError
@@ -69,5 +63,5 @@ export function formatError({
     reason,
     ...(issues && { issues }),
   };
-  return { message, code: shape.code, data };
+  return { message, code: shape.code, data } satisfies Omit<DefaultErrorShape, "data"> & { data: ErrorData };
 }

@@ -24,7 +24,11 @@ export function createTaskServer(repositories: Repositories, log: Logger = conso
     },
   });
 
+  let closing = false;
   const server = createServer((req, res) => {
+    // Once shutting down, a connection is closed as soon as its last response is sent.
+    res.once("finish", () => closing && setImmediate(() => server.closeIdleConnections()));
+    if (closing) res.setHeader("connection", "close");
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname.startsWith("/trpc/")) {
       // curl -d sends form encoding by default; the body is JSON either way, so read it as JSON.
@@ -53,7 +57,13 @@ export function createTaskServer(repositories: Repositories, log: Logger = conso
       }),
     close: () =>
       new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+        closing = true;
+        // A client that never finishes its request does not hold the shutdown up for ever.
+        const deadline = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+        server.close((error) => {
+          clearTimeout(deadline);
+          return error ? reject(error) : resolve();
+        });
         server.closeIdleConnections();
       }),
   };

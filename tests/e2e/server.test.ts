@@ -1,0 +1,114 @@
+import { existsSync } from "node:fs";
+import { request } from "node:http";
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppRouter } from "../../src/api";
+import { startServer, type RunningServer } from "../support/server";
+
+let server: RunningServer;
+let client: ReturnType<typeof createTRPCClient<AppRouter>>;
+
+beforeAll(async () => {
+  server = await startServer();
+  client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc` })] });
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe("the real server over HTTP", () => {
+  it("logs where it listens and which database file it uses", () => {
+    expect(server.output()).toContain(`listening on ${server.url}`);
+    expect(server.output()).toContain(server.databasePath);
+  });
+
+  it("answers GET /healthz with 200 and JSON", async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    expect(await response.json()).toEqual({ status: "ok" });
+  });
+
+  it("creates a project and tasks, then pages through a filtered list", async () => {
+    const project = await client.projects.create.mutate({ name: "E2E" });
+    const titles = ["alpha report", "beta report", "gamma notes", "delta report", "epsilon report"];
+    for (const title of titles) {
+      await client.tasks.create.mutate({ projectId: project.id, title, priority: "high" });
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.tasks.list.query({ projectId: project.id, search: "report", sort: { by: "title", dir: "asc" }, limit: 2, ...(cursor && { cursor }) });
+      seen.push(...page.items.map((task) => task.title));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(["alpha report", "beta report", "delta report", "epsilon report"]);
+    expect(await client.tasks.count.query({ projectId: project.id, search: "report" })).toEqual({ count: 4 });
+  });
+
+  it("reports a failure with its stable reason and code", async () => {
+    const error = await client.tasks.get.query({ id: "missing" }).catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    const data = (error as TRPCClientError<AppRouter>).data;
+    expect(data?.reason).toBe("TASK_NOT_FOUND");
+    expect(data?.code).toBe("NOT_FOUND");
+    expect(data?.httpStatus).toBe(404);
+  });
+
+  it("speaks plain JSON to any HTTP client: a raw POST mutation and a GET query", async () => {
+    const created = await fetch(`${server.url}/trpc/projects.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "Raw" }),
+    });
+    expect(created.status).toBe(200);
+    const body = (await created.json()) as { result: { data: { id: string; name: string; createdAt: string } } };
+    expect(body.result.data.name).toBe("Raw");
+    expect(new Date(body.result.data.createdAt).toISOString()).toBe(body.result.data.createdAt);
+
+    const input = encodeURIComponent(JSON.stringify({ id: body.result.data.id }));
+    const fetched = await fetch(`${server.url}/trpc/projects.get?input=${input}`);
+    expect(fetched.status).toBe(200);
+    expect(((await fetched.json()) as typeof body).result.data.id).toBe(body.result.data.id);
+
+    const invalid = await fetch(`${server.url}/trpc/projects.create`, { method: "POST", body: JSON.stringify({ name: "" }) });
+    expect(invalid.status).toBe(400);
+    const failure = (await invalid.json()) as { error: { data: { reason: string; issues: { path: string[] }[] } } };
+    expect(failure.error.data.reason).toBe("VALIDATION");
+    expect(failure.error.data.issues[0]?.path).toEqual(["name"]);
+  });
+});
+
+describe("graceful shutdown", () => {
+  it("on SIGTERM finishes the request in flight, refuses new ones, closes the database and exits 0", async () => {
+    const stopping = await startServer();
+    const { hostname, port } = new URL(stopping.url);
+    const body = JSON.stringify({ name: "Sent during shutdown" });
+    // Send half a request, signal the server, then send the rest: the server must still answer it.
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        { hostname, port, method: "POST", path: "/trpc/projects.create", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        (res) => {
+          let text = "";
+          res.on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on("error", reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        stopping.process.kill("SIGTERM");
+        setTimeout(() => req.end(body.slice(10)), 300);
+      }, 100);
+    });
+    const { status, text } = await answer;
+    expect(status).toBe(200);
+    expect(text).toContain("Sent during shutdown");
+    expect(await stopping.exited).toBe(0);
+    expect(stopping.output()).toContain("stopped");
+    await expect(fetch(`${stopping.url}/healthz`)).rejects.toThrow();
+    // A cleanly closed SQLite database folds its write-ahead log back into the file and removes it.
+    expect(existsSync(`${stopping.databasePath}-wal`)).toBe(false);
+  });
+});

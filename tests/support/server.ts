@@ -1,0 +1,59 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+export type RunningServer = {
+  url: string;
+  databasePath: string;
+  process: ChildProcessWithoutNullStreams;
+  /** Everything the server printed so far. */
+  output(): string;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+};
+
+/** Starts the real server (as `npm start` does) on a free port of 127.0.0.1 with a fresh database file. */
+export async function startServer(): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), "taskrpc-e2e-"));
+  const databasePath = join(dir, "e2e.db");
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts", "--port", "0", "--db", databasePath], {
+    cwd: root,
+    env: { ...process.env, HOST: "127.0.0.1" },
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    child.stdout.on("data", () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    void exited.then(() => reject(new Error(`server exited before listening:\n${output}`)));
+  });
+  return {
+    url,
+    databasePath,
+    process: child,
+    output: () => output,
+    exited,
+    stop: (signal = "SIGTERM") => {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
