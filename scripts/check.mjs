@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 const steps = [
   { name: "typecheck", command: "tsgo", args: ["--noEmit"] },
   { name: "lint", command: "eslint", args: ["--cache", "--max-warnings=0", "."] },
+  { name: "layers", command: "depcruise", args: ["src", "tests", "sdk", "scripts", "--output-type", "err-long"] },
   { name: "test", command: "vitest", args: ["run", "--reporter=dot"] },
 ];
 

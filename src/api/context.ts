@@ -1,4 +1,4 @@
-import type { Repositories } from "../data";
+import type { Repositories } from "../data/repository";
 
 export type Context = { repositories: Repositories };
 

@@ -1,0 +1,59 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { systemClock, type Clock, type Repositories } from "./repository";
+import * as schema from "./schema";
+import { SqliteRepository } from "./sqlite-repository";
+
+export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+export type TaskDatabase = Repositories & {
+  /** The SQLite file in use. */
+  path: string;
+  close(): void;
+};
+
+export type OpenOptions = {
+  clock?: Clock;
+  /** Receives every SQL statement run, with its parameters filled in (for debugging and query-plan tests). */
+  trace?: (sql: string) => void;
+};
+
+/**
+ * Opens (creating and migrating) the SQLite database at `path`. Writes go through one connection;
+ * reads go through a second, read-only one, so a query cannot change data even by mistake.
+ * `:memory:` gives a private temporary file, removed on close, since both connections must see it.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): TaskDatabase {
+  const temporary = path === ":memory:" ? mkdtempSync(join(tmpdir(), "taskrpc-")) : undefined;
+  const file = temporary ? join(temporary, "taskrpc.db") : path;
+  mkdirSync(dirname(file), { recursive: true });
+
+  const verbose = options.trace && ((sql: unknown) => options.trace?.(String(sql)));
+  const writer = new Database(file, { verbose });
+  writer.pragma("journal_mode = WAL");
+  writer.pragma("foreign_keys = ON");
+  writer.pragma("busy_timeout = 5000");
+  writer.pragma("synchronous = NORMAL");
+  const writeDb = drizzle(writer, { schema });
+  migrate(writeDb, { migrationsFolder });
+
+  const reader = new Database(file, { readonly: true, fileMustExist: true, verbose });
+  reader.pragma("busy_timeout = 5000");
+  const clock = options.clock ?? systemClock;
+
+  return {
+    path: file,
+    write: new SqliteRepository(writeDb, clock),
+    read: new SqliteRepository(drizzle(reader, { schema }), clock),
+    close() {
+      reader.close();
+      writer.close();
+      if (temporary) rmSync(temporary, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type {
+  CreateProjectInput,
+  CreateTaskInput,
+  ListProjectsInput,
+  Page,
+  Project,
+  ProjectChangeInput,
+  Task,
+  TaskChangeInput,
+  TaskFilter,
+  TaskQuery,
+  UpdateProjectInput,
+  UpdateTaskInput,
+} from "../domain";
+
+/**
+ * What the API may ask of storage, in plain domain values. Inputs are already parsed by the domain
+ * schemas (defaults applied). Rule violations throw DomainError with a SPEC reason.
+ */
+export interface ReadRepository {
+  getProject(id: string): Project;
+  listProjects(query: ListProjectsInput): Page<Project>;
+  getTask(id: string): Task;
+  listTasks(query: TaskQuery): Page<Task>;
+  countTasks(filter: TaskFilter): number;
+}
+
+/** Every write is atomic: it changes all it says, or nothing. */
+export interface Repository extends ReadRepository {
+  createProject(input: CreateProjectInput): Project;
+  updateProject(input: UpdateProjectInput): Project;
+  archiveProject(input: ProjectChangeInput): Project;
+  unarchiveProject(input: ProjectChangeInput): Project;
+  deleteProject(input: ProjectChangeInput): { id: string };
+  createTask(input: CreateTaskInput): Task;
+  updateTask(input: UpdateTaskInput): Task;
+  completeTask(input: TaskChangeInput): Task;
+  reopenTask(input: TaskChangeInput): Task;
+  deleteTask(input: TaskChangeInput): { id: string };
+}
+
+/** The two views a request may get: queries read through `read`, mutations write through `write`. */
+export interface Repositories {
+  read: ReadRepository;
+  write: Repository;
+}
+
+export type Clock = () => string;
+export const systemClock: Clock = () => new Date().toISOString();

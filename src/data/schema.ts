@@ -1,0 +1,75 @@
+import { sql } from "drizzle-orm";
+import { noDueDateAsc, noDueDateDesc } from "./task-order";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const titleNoCase = sql`"title" COLLATE NOCASE`;
+export const nameNoCase = sql`"name" COLLATE NOCASE`;
+
+export const projects = sqliteTable(
+  "projects",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    description: text("description").notNull(),
+    /** The lower-cased name, what project search looks in. */
+    searchText: text("search_text").notNull(),
+    archived: integer("archived", { mode: "boolean" }).notNull(),
+    archivedAt: text("archived_at"),
+    version: integer("version").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("projects_by_name").on(t.archived, nameNoCase, t.id)],
+);
+
+export const tasks = sqliteTable(
+  "tasks",
+  {
+    /** Stable integer key, so the external-content full-text index can point at rows. */
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull(),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id),
+    title: text("title").notNull(),
+    description: text("description").notNull(),
+    /** Lower-cased title and description, what text search looks in (and what tasks_fts indexes). */
+    searchText: text("search_text").notNull(),
+    priority: text("priority", { enum: ["low", "normal", "high", "urgent"] }).notNull(),
+    priorityRank: integer("priority_rank").notNull(),
+    dueDate: text("due_date"),
+    /** Keys that sort a missing due date last: after every date going up, before every date going down. */
+    dueSortAsc: text("due_sort_asc").generatedAlwaysAs(sql`coalesce("due_date", ${sql.raw(`'${noDueDateAsc}'`)})`, { mode: "virtual" }),
+    dueSortDesc: text("due_sort_desc").generatedAlwaysAs(sql`coalesce("due_date", ${sql.raw(`'${noDueDateDesc}'`)})`, { mode: "virtual" }),
+    /** The labels in canonical order, as JSON; task_labels indexes them for filtering. */
+    labels: text("labels", { mode: "json" }).$type<string[]>().notNull(),
+    completed: integer("completed", { mode: "boolean" }).notNull(),
+    completedAt: text("completed_at"),
+    version: integer("version").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("tasks_id").on(t.id),
+    index("tasks_by_project_created").on(t.projectId, t.completed, t.createdAt, t.id),
+    index("tasks_by_project_updated").on(t.projectId, t.completed, t.updatedAt, t.id),
+    index("tasks_by_project_priority").on(t.projectId, t.completed, t.priorityRank, t.id),
+    index("tasks_by_project_title").on(t.projectId, t.completed, titleNoCase, t.id),
+    index("tasks_by_project_due_asc").on(t.projectId, t.completed, t.dueSortAsc, t.id),
+    index("tasks_by_project_due_desc").on(t.projectId, t.completed, t.dueSortDesc, t.id),
+    index("tasks_by_created").on(t.completed, t.createdAt, t.id),
+    index("tasks_by_due").on(t.completed, t.dueDate),
+  ],
+);
+
+export const taskLabels = sqliteTable(
+  "task_labels",
+  {
+    taskId: text("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    /** The lower-cased label: labels match case-insensitively. */
+    labelKey: text("label_key").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.labelKey] }), index("task_labels_by_key").on(t.labelKey, t.taskId)],
+);

@@ -1,0 +1,101 @@
+import type { inferProcedureBuilderResolverOptions } from "@trpc/server";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { appRouter, createCallerFactory, createContext } from "../../src/api";
+import type { mutationProcedure, queryProcedure } from "../../src/api/trpc";
+import type { ReadRepository, Repository } from "../../src/data";
+import { createProjectInput } from "../../src/domain";
+import { openTestDatabase } from "../support/database";
+
+// Read-only queries by construction: every query procedure is handed the read-only repository, whose
+// connection refuses writes, and never the writing one; every mutation makes exactly one call on the
+// writing repository (each of its methods is one transaction). New procedures are covered automatically.
+
+type Procedures = Record<string, { _def: { type: string; inputs: { parse?: (value: unknown) => unknown }[] } }>;
+const procedures = Object.entries(appRouter._def.procedures as unknown as Procedures);
+
+/** The first of a few generic inputs that the procedure's schema accepts; the call may then fail on lookup. */
+const candidates = [{}, { id: "missing" }, { name: "probe" }, { projectId: "missing", title: "probe" }];
+function acceptedInput(inputs: Procedures[string]["_def"]["inputs"]): unknown {
+  const input = candidates.find((candidate) =>
+    inputs.every((parser) => {
+      try {
+        parser.parse?.(candidate);
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+  );
+  if (!input) throw new Error("add an input for this procedure to `candidates`");
+  return input;
+}
+
+function recording<T extends object>(target: T, calls: string[]): T {
+  return new Proxy(target, {
+    get(object, property) {
+      const value = Reflect.get(object, property) as unknown;
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        calls.push(String(property));
+        return (value as (...a: unknown[]) => unknown).apply(object, args);
+      };
+    },
+  });
+}
+
+async function callAndRecord(path: string, input: unknown) {
+  const database = openTestDatabase();
+  const reads: string[] = [];
+  const writes: string[] = [];
+  const caller = createCallerFactory(appRouter)(
+    createContext({ read: recording(database.read, reads), write: recording(database.write, writes) }),
+  );
+  const call = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+    input: unknown,
+  ) => Promise<unknown>;
+  await call(input).catch(() => undefined);
+  return { reads, writes, database };
+}
+
+describe("every procedure gets only the access its kind allows", () => {
+  it("the router has queries and mutations to check", () => {
+    const kinds = new Set(procedures.map(([, procedure]) => procedure._def.type));
+    expect(kinds).toEqual(new Set(["query", "mutation"]));
+  });
+
+  for (const [path, procedure] of procedures) {
+    if (procedure._def.type === "query") {
+      it(`query ${path} reads through the read-only repository and never touches the writing one`, async () => {
+        const { reads, writes, database } = await callAndRecord(path, acceptedInput(procedure._def.inputs));
+        expect(reads.length).toBeGreaterThan(0);
+        expect(writes).toEqual([]);
+        // The repository it was handed cannot write, even when forced past the type system.
+        const forced = database.read as unknown as Repository;
+        expect(() => forced.createProject(createProjectInput.parse({ name: "sneaky" }))).toThrow(/readonly/i);
+      });
+    } else {
+      it(`mutation ${path} makes exactly one call, one transaction, on the writing repository`, async () => {
+        const { reads, writes } = await callAndRecord(path, acceptedInput(procedure._def.inputs));
+        expect(writes).toHaveLength(1);
+        expect(reads).toEqual([]);
+      });
+    }
+  }
+});
+
+describe("at compile time", () => {
+  type QueryContext = inferProcedureBuilderResolverOptions<typeof queryProcedure>["ctx"];
+  type MutationContext = inferProcedureBuilderResolverOptions<typeof mutationProcedure>["ctx"];
+  type WritingMethods = Exclude<keyof Repository, keyof ReadRepository>;
+
+  it("a query's context has no writing method and no way to the writing repository", () => {
+    expectTypeOf<Extract<keyof QueryContext["repo"], WritingMethods>>().toEqualTypeOf<never>();
+    expectTypeOf<QueryContext["repo"]>().toEqualTypeOf<ReadRepository>();
+    expectTypeOf<QueryContext["repositories"]>().toEqualTypeOf<undefined>();
+  });
+
+  it("a mutation's context has the writing repository", () => {
+    expectTypeOf<MutationContext["repo"]>().toEqualTypeOf<Repository>();
+    expectTypeOf<MutationContext["repositories"]>().toEqualTypeOf<undefined>();
+  });
+});
