@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { systemClock, type Clock, type Repositories } from "./repository";
+import type { Environment, Repositories } from "./repository";
 import * as schema from "./schema";
 import { SqliteRepository } from "./sqlite-repository";
 
@@ -17,8 +17,7 @@ export type TaskDatabase = Repositories & {
   close(): void;
 };
 
-export type OpenOptions = {
-  clock?: Clock;
+export type OpenOptions = Environment & {
   /** Receives every SQL statement run, with its parameters filled in (for debugging and query-plan tests). */
   trace?: (sql: string) => void;
 };
@@ -44,12 +43,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): TaskDatab
 
   const reader = new Database(file, { readonly: true, fileMustExist: true, verbose });
   reader.pragma("busy_timeout = 5000");
-  const clock = options.clock ?? systemClock;
 
   return {
     path: file,
-    write: new SqliteRepository(writeDb, clock),
-    read: new SqliteRepository(drizzle(reader, { schema }), clock),
+    write: new SqliteRepository(writeDb, options),
+    read: new SqliteRepository(drizzle(reader, { schema }), options),
     close() {
       reader.close();
       writer.close();

@@ -26,7 +26,7 @@ import {
 } from "../domain";
 import { decodeCursor, encodeCursor, fingerprint, type Keyset } from "./cursor";
 import { newId } from "./ids";
-import { systemClock, type Clock, type ReadRepository, type Repositories, type Repository } from "./repository";
+import { systemClock, type Clock, type Environment, type ReadRepository, type Repositories, type Repository } from "./repository";
 import { taskSortKey } from "./task-order";
 
 /**
@@ -73,7 +73,13 @@ export class MemoryRepository implements Repository {
   private readonly projects = new Map<string, ProjectRecord>();
   private readonly tasks = new Map<string, Task>();
 
-  constructor(private readonly now: Clock = systemClock) {}
+  private readonly now: Clock;
+  private readonly newId: () => string;
+
+  constructor(environment: Environment = {}) {
+    this.now = environment.clock ?? systemClock;
+    this.newId = environment.newId ?? newId;
+  }
 
   private requireProject(id: string): ProjectRecord {
     const project = this.projects.get(id);
@@ -156,7 +162,7 @@ export class MemoryRepository implements Repository {
   }
 
   createProject(input: CreateProjectInput): Project {
-    const project = newProject(newId(), input, this.now());
+    const project = newProject(this.newId(), input, this.now());
     this.projects.set(project.id, project);
     return this.withCounts(project);
   }
@@ -190,7 +196,7 @@ export class MemoryRepository implements Repository {
   }
 
   createTask(input: CreateTaskInput): Task {
-    const task = newTask(newId(), this.requireProject(input.projectId), input, this.now());
+    const task = newTask(this.newId(), this.requireProject(input.projectId), input, this.now());
     this.tasks.set(task.id, task);
     return copyTask(task);
   }
@@ -228,8 +234,8 @@ export class MemoryRepository implements Repository {
 }
 
 /** The fake's two views: `read` carries only the reading methods, so a forced write fails here too. */
-export function openMemoryRepositories(clock?: Clock): Repositories {
-  const write = new MemoryRepository(clock);
+export function openMemoryRepositories(environment: Environment = {}): Repositories {
+  const write = new MemoryRepository(environment);
   const read: ReadRepository = {
     getProject: (id) => write.getProject(id),
     listProjects: (query) => write.listProjects(query),

@@ -47,3 +47,11 @@ export interface Repositories {
 
 export type Clock = () => string;
 export const systemClock: Clock = () => new Date().toISOString();
+
+/** What a repository needs from the world; tests pass deterministic ones. */
+export type Environment = {
+  /** The current time as an ISO-8601 UTC string. */
+  clock?: Clock;
+  /** A new unique id (at most 64 characters). */
+  newId?: () => string;
+};

@@ -29,7 +29,7 @@ import {
 } from "../domain";
 import { decodeCursor, encodeCursor, fingerprint } from "./cursor";
 import { newId } from "./ids";
-import type { Clock, Repository } from "./repository";
+import { systemClock, type Clock, type Environment, type Repository } from "./repository";
 import * as schema from "./schema";
 import { taskSortKey } from "./task-order";
 
@@ -130,10 +130,16 @@ function sortColumn(sort: TaskQuery["sort"]): SQLWrapper {
 }
 
 export class SqliteRepository implements Repository {
+  private readonly now: Clock;
+  private readonly newId: () => string;
+
   constructor(
     private readonly db: Db,
-    private readonly now: Clock,
-  ) {}
+    environment: Environment = {},
+  ) {
+    this.now = environment.clock ?? systemClock;
+    this.newId = environment.newId ?? newId;
+  }
 
   private findProject(id: string): ProjectRecord | undefined {
     const row = this.db.select().from(projects).where(eq(projects.id, id)).get();
@@ -221,7 +227,7 @@ export class SqliteRepository implements Repository {
 
   createProject(input: CreateProjectInput): Project {
     return this.db.transaction((tx) => {
-      const project = newProject(newId(), input, this.now());
+      const project = newProject(this.newId(), input, this.now());
       tx.insert(projects).values({ ...project, searchText: project.name.toLowerCase() }).run();
       return { ...project, openTaskCount: 0, completedTaskCount: 0 };
     });
@@ -272,7 +278,7 @@ export class SqliteRepository implements Repository {
 
   createTask(input: CreateTaskInput): Task {
     return this.db.transaction((tx) => {
-      const task = newTask(newId(), this.requireProject(input.projectId), input, this.now());
+      const task = newTask(this.newId(), this.requireProject(input.projectId), input, this.now());
       tx.insert(tasks).values(toTaskRow(task)).run();
       this.saveLabels(task);
       return task;
