@@ -1,0 +1,289 @@
+import type { z } from "zod";
+import { describe, expect, it } from "vitest";
+import type { Repository } from "../../src/data";
+import { taskSortKeys, type Task, type TaskSortKey, type taskQueryInput } from "../../src/domain";
+import {
+  allTaskPages,
+  byId,
+  completeTask,
+  createProject,
+  createTask,
+  deleteTask,
+  expectReason,
+  listProjects,
+  listTasks,
+  taskIds,
+  updateTask,
+} from "./fixtures";
+import { implementations } from "./implementations";
+
+const rank = { low: 0, normal: 1, high: 2, urgent: 3 } as const;
+
+const compare = <T extends string | number>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The order SPEC promises: by the key, ties by id in the same direction, no due date last either way. */
+function expectedOrder(tasks: Task[], by: TaskSortKey, dir: "asc" | "desc"): string[] {
+  const sign = dir === "asc" ? 1 : -1;
+  return [...tasks]
+    .sort((a, b) => {
+      if (by === "dueDate" && (a.dueDate === null) !== (b.dueDate === null)) return a.dueDate === null ? 1 : -1;
+      const key = (t: Task) =>
+        by === "priority" ? rank[t.priority] : by === "title" ? t.title.toLowerCase() : by === "dueDate" ? (t.dueDate ?? "") : t[by];
+      return sign * (compare(key(a), key(b)) || byId(a, b));
+    })
+    .map((t) => t.id);
+}
+
+/** Tasks with many ties in every sort key, some without a due date, some completed, some updated. */
+function seed(write: Repository): Task[] {
+  const project = createProject(write);
+  const rows = [
+    { title: "banana", priority: "high", dueDate: "2025-03-01" },
+    { title: "Apple", priority: "low", dueDate: null },
+    { title: "apple", priority: "urgent", dueDate: "2025-01-15" },
+    { title: "cherry", priority: "normal", dueDate: "2025-03-01" },
+    { title: "Banana", priority: "normal", dueDate: null },
+    { title: "date", priority: "high", dueDate: "2024-12-31" },
+    { title: "Elder", priority: "low", dueDate: "2025-01-15" },
+    { title: "apple", priority: "normal", dueDate: null },
+    { title: "fig", priority: "urgent", dueDate: "2025-03-01" },
+    { title: "Cherry", priority: "high", dueDate: "2026-06-30" },
+    { title: "grape", priority: "low", dueDate: null },
+  ] as const;
+  const tasks = rows.map((row) => createTask(write, project.id, row));
+  updateTask(write, { id: tasks[0]!.id, description: "touched" });
+  completeTask(write, { id: tasks[3]!.id });
+  updateTask(write, { id: tasks[6]!.id, labels: ["x"] });
+  return tasks.map((t) => write.getTask(t.id));
+}
+
+describe.each(implementations)("tasks.list order and paging ($name)", ({ open }) => {
+  describe("sort", () => {
+    it("defaults to createdAt, newest first", () => {
+      const { write } = open();
+      const project = createProject(write);
+      const [a, b, c] = ["a", "b", "c"].map((title) => createTask(write, project.id, { title }));
+      expect(taskIds(write)).toEqual([c!.id, b!.id, a!.id]);
+      expect(taskIds(write, { sort: { by: "createdAt" } })).toEqual([a!.id, b!.id, c!.id]);
+      expect(taskIds(write, { sort: { by: "createdAt", dir: "desc" } })).toEqual([c!.id, b!.id, a!.id]);
+    });
+
+    it("by updatedAt follows the latest change", () => {
+      const { write } = open();
+      const project = createProject(write);
+      const [a, b, c] = ["a", "b", "c"].map((title) => createTask(write, project.id, { title }));
+      updateTask(write, { id: a!.id, title: "a2" });
+      completeTask(write, { id: b!.id });
+      expect(taskIds(write, { status: "all", sort: { by: "updatedAt", dir: "asc" } })).toEqual([c!.id, a!.id, b!.id]);
+      expect(taskIds(write, { status: "all", sort: { by: "updatedAt", dir: "desc" } })).toEqual([b!.id, a!.id, c!.id]);
+      updateTask(write, { id: c!.id });
+      expect(taskIds(write, { status: "all", sort: { by: "updatedAt", dir: "asc" } })).toEqual([c!.id, a!.id, b!.id]);
+    });
+
+    it("by priority orders low < normal < high < urgent", () => {
+      const { write } = open();
+      const project = createProject(write);
+      for (const priority of ["high", "low", "urgent", "normal"] as const) createTask(write, project.id, { priority });
+      const priorities = (dir: "asc" | "desc") =>
+        listTasks(write, { sort: { by: "priority", dir } }).items.map((t) => t.priority);
+      expect(priorities("asc")).toEqual(["low", "normal", "high", "urgent"]);
+      expect(priorities("desc")).toEqual(["urgent", "high", "normal", "low"]);
+    });
+
+    it("by title ignores case", () => {
+      const { write } = open();
+      const project = createProject(write);
+      for (const title of ["cherry", "Banana", "apple", "Date"]) createTask(write, project.id, { title });
+      const titles = (dir: "asc" | "desc") => listTasks(write, { sort: { by: "title", dir } }).items.map((t) => t.title);
+      expect(titles("asc")).toEqual(["apple", "Banana", "cherry", "Date"]);
+      expect(titles("desc")).toEqual(["Date", "cherry", "Banana", "apple"]);
+    });
+
+    it("by dueDate puts tasks without a due date last in both directions", () => {
+      const { write } = open();
+      const project = createProject(write);
+      for (const dueDate of [null, "2025-05-01", "2024-12-31", null, "2025-01-02"]) createTask(write, project.id, { dueDate });
+      const dues = (dir: "asc" | "desc") => listTasks(write, { sort: { by: "dueDate", dir } }).items.map((t) => t.dueDate);
+      expect(dues("asc")).toEqual(["2024-12-31", "2025-01-02", "2025-05-01", null, null]);
+      expect(dues("desc")).toEqual(["2025-05-01", "2025-01-02", "2024-12-31", null, null]);
+    });
+
+    it.each(taskSortKeys.flatMap((by) => (["asc", "desc"] as const).map((dir) => ({ by, dir }))))(
+      "by $by $dir, ties broken by id",
+      ({ by, dir }) => {
+        const { write } = open();
+        const tasks = seed(write);
+        expect(taskIds(write, { status: "all", sort: { by, dir } })).toEqual(expectedOrder(tasks, by, dir));
+      },
+    );
+  });
+
+  describe("paging", () => {
+    it.each(taskSortKeys.flatMap((by) => (["asc", "desc"] as const).map((dir) => ({ by, dir }))))(
+      "by $by $dir returns every row exactly once, in order, with any limit",
+      ({ by, dir }) => {
+        const { write } = open();
+        const tasks = seed(write);
+        const expected = expectedOrder(tasks, by, dir);
+        for (const limit of [1, 2, 3, 5, 11, 12]) {
+          const pages = allTaskPages(write, { status: "all", sort: { by, dir }, limit });
+          expect(pages.flat().map((t) => t.id)).toEqual(expected);
+          expect(pages).toHaveLength(Math.ceil(expected.length / limit));
+          expect(pages.every((page) => page.length > 0 && page.length <= limit)).toBe(true);
+        }
+      },
+    );
+
+    it("pages a filtered list and counts it the same", () => {
+      const { write } = open();
+      seed(write);
+      const query: z.input<typeof taskQueryInput> = { search: "a", priority: ["low", "normal"], sort: { by: "title" } };
+      const all = listTasks(write, { ...query, limit: 100 }).items;
+      expect(all.length).toBeGreaterThan(2);
+      expect(allTaskPages(write, { ...query, limit: 2 }).flat()).toEqual(all);
+      expect(all.every((t) => !t.completed && ["low", "normal"].includes(t.priority) && /a/i.test(t.title + t.description))).toBe(true);
+    });
+
+    it("defaults to pages of 50", () => {
+      const { write } = open();
+      const project = createProject(write);
+      for (let i = 0; i < 51; i++) createTask(write, project.id);
+      const first = listTasks(write);
+      expect(first.items).toHaveLength(50);
+      const second = listTasks(write, { cursor: first.nextCursor! });
+      expect(second.items).toHaveLength(1);
+      expect(second.nextCursor).toBeNull();
+    });
+
+    it("returns nextCursor null on the last page, also when it is exactly full", () => {
+      const { write } = open();
+      const project = createProject(write);
+      for (const title of ["a", "b", "c", "d"]) createTask(write, project.id, { title });
+      const first = listTasks(write, { limit: 2 });
+      expect(first.nextCursor).not.toBeNull();
+      const second = listTasks(write, { limit: 2, cursor: first.nextCursor! });
+      expect(second.items).toHaveLength(2);
+      expect(second.nextCursor).toBeNull();
+      expect(listTasks(write, { limit: 4 }).nextCursor).toBeNull();
+    });
+
+    it("stays stable when rows are inserted before and after the cursor and deleted between pages", () => {
+      const { write } = open();
+      const project = createProject(write);
+      const task = Object.fromEntries(
+        ["b", "d", "f", "h", "j", "l"].map((title) => [title, createTask(write, project.id, { title })]),
+      );
+      const query = { sort: { by: "title", dir: "asc" }, limit: 3 } as const;
+      const first = listTasks(write, query);
+      expect(first.items.map((t) => t.title)).toEqual(["b", "d", "f"]);
+      createTask(write, project.id, { title: "a" });
+      createTask(write, project.id, { title: "c" });
+      createTask(write, project.id, { title: "g" });
+      deleteTask(write, { id: task.f!.id });
+      deleteTask(write, { id: task.j!.id });
+      const second = listTasks(write, { ...query, cursor: first.nextCursor! });
+      expect(second.items.map((t) => t.title)).toEqual(["g", "h", "l"]);
+      expect(second.nextCursor).toBeNull();
+    });
+
+    it("does not repeat or skip rows when newer rows arrive while paging newest first", () => {
+      const { write } = open();
+      const project = createProject(write);
+      const created = Array.from({ length: 5 }, (_, i) => createTask(write, project.id, { title: `t${i}` }));
+      const first = listTasks(write, { limit: 2 });
+      createTask(write, project.id, { title: "new1" });
+      const second = listTasks(write, { limit: 2, cursor: first.nextCursor! });
+      createTask(write, project.id, { title: "new2" });
+      deleteTask(write, { id: created[0]!.id });
+      const third = listTasks(write, { limit: 2, cursor: second.nextCursor! });
+      expect([...first.items, ...second.items, ...third.items].map((t) => t.title)).toEqual(["t4", "t3", "t2", "t1"]);
+      expect(third.nextCursor).toBeNull();
+    });
+
+    it("stays stable among ties when rows with the same key come and go", () => {
+      const { write } = open();
+      const project = createProject(write);
+      const originals = Array.from({ length: 6 }, () => createTask(write, project.id, { priority: "high" }));
+      const query = { sort: { by: "priority", dir: "asc" }, limit: 2 } as const;
+      const seen: Task[] = [];
+      let cursor: string | undefined;
+      const deleted = new Set<string>();
+      do {
+        const page = listTasks(write, { ...query, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+        createTask(write, project.id, { priority: "high" });
+        const unseen = originals.find((t) => !deleted.has(t.id) && !seen.some((s) => s.id === t.id));
+        if (unseen && seen.length === 2) {
+          deleteTask(write, { id: unseen.id });
+          deleted.add(unseen.id);
+        }
+      } while (cursor);
+      const ids = seen.map((t) => t.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort()).toEqual(ids);
+      for (const t of originals) expect(ids.includes(t.id)).toBe(!deleted.has(t.id));
+    });
+
+    it.each(["asc", "desc"] as const)("stays stable across the rows without a due date (%s)", (dir) => {
+      const { write } = open();
+      const project = createProject(write);
+      const created = [null, "2025-01-01", null, "2025-01-02", null].map((dueDate) => createTask(write, project.id, { dueDate }));
+      const query = { sort: { by: "dueDate", dir }, limit: 2 } as const;
+      const first = listTasks(write, query);
+      expect(first.items.map((t) => t.dueDate)).toEqual(dir === "asc" ? ["2025-01-01", "2025-01-02"] : ["2025-01-02", "2025-01-01"]);
+      const second = listTasks(write, { ...query, cursor: first.nextCursor! });
+      expect(second.items.map((t) => t.dueDate)).toEqual([null, null]);
+      createTask(write, project.id, { dueDate: "2030-01-01" });
+      createTask(write, project.id, { dueDate: "2020-01-01" });
+      const rest = allTaskPages(write, { ...query, cursor: second.nextCursor! }).flat();
+      const undated = created.filter((t) => t.dueDate === null);
+      const seen = [...second.items, ...rest].map((t) => t.id);
+      expect(seen).toEqual(expectedOrder(undated, "dueDate", dir));
+    });
+  });
+
+  describe("cursors", () => {
+    it("reject garbage with INVALID_CURSOR", () => {
+      const { write } = open();
+      createTask(write, createProject(write).id);
+      for (const cursor of ["garbage", "x", "eyJmb28iOjF9", "W10", "WzEsMiwzXQ", "!!!"]) {
+        expectReason(() => listTasks(write, { cursor }), "INVALID_CURSOR");
+      }
+    });
+
+    it("reject a truncated cursor with INVALID_CURSOR", () => {
+      const { write } = open();
+      const project = createProject(write);
+      createTask(write, project.id);
+      createTask(write, project.id);
+      const { nextCursor } = listTasks(write, { limit: 1 });
+      expectReason(() => listTasks(write, { limit: 1, cursor: nextCursor!.slice(0, -3) }), "INVALID_CURSOR");
+    });
+
+    it("reject a cursor from another query with INVALID_CURSOR", () => {
+      const { write } = open();
+      const project = createProject(write);
+      for (const title of ["a", "b", "c"]) createTask(write, project.id, { title });
+      const query = { sort: { by: "title", dir: "asc" }, limit: 1 } as const;
+      const { nextCursor } = listTasks(write, query);
+      const cursor = nextCursor!;
+      expect(listTasks(write, { ...query, cursor }).items.map((t) => t.title)).toEqual(["b"]);
+      expectReason(() => listTasks(write, { ...query, sort: { by: "title", dir: "desc" }, cursor }), "INVALID_CURSOR");
+      expectReason(() => listTasks(write, { ...query, sort: { by: "createdAt", dir: "asc" }, cursor }), "INVALID_CURSOR");
+      expectReason(() => listTasks(write, { limit: 1, cursor }), "INVALID_CURSOR");
+      expectReason(() => listTasks(write, { ...query, status: "all", cursor }), "INVALID_CURSOR");
+      expectReason(() => listTasks(write, { ...query, search: "a", cursor }), "INVALID_CURSOR");
+      expectReason(() => listTasks(write, { ...query, projectId: project.id, cursor }), "INVALID_CURSOR");
+    });
+
+    it("reject a project cursor", () => {
+      const { write } = open();
+      const project = createProject(write);
+      createProject(write, { name: "Other" });
+      createTask(write, project.id);
+      const { nextCursor } = listProjects(write, { limit: 1 });
+      expectReason(() => listTasks(write, { cursor: nextCursor! }), "INVALID_CURSOR");
+    });
+  });
+});
