@@ -34,9 +34,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): TaskDatab
 
   const verbose = options.trace && ((sql: unknown) => options.trace?.(String(sql)));
   const writer = new Database(file, { verbose });
+  // The busy timeout first: switching to WAL itself needs a lock another process may hold.
+  writer.pragma("busy_timeout = 5000");
   writer.pragma("journal_mode = WAL");
   writer.pragma("foreign_keys = ON");
-  writer.pragma("busy_timeout = 5000");
   writer.pragma("synchronous = NORMAL");
   const writeDb = drizzle(writer, { schema });
   migrate(writeDb, { migrationsFolder });

@@ -141,6 +141,14 @@ export class SqliteRepository implements Repository {
     this.newId = environment.newId ?? newId;
   }
 
+  /**
+   * Runs one write as one transaction. IMMEDIATE takes the write lock up front, so a second process
+   * writing the same file (the CLI beside the server) waits out busy_timeout instead of failing at once.
+   */
+  private atomically<T>(work: () => T): T {
+    return this.db.transaction(work, { behavior: "immediate" });
+  }
+
   private findProject(id: string): ProjectRecord | undefined {
     const row = this.db.select().from(projects).where(eq(projects.id, id)).get();
     return row && toProjectRecord(row);
@@ -226,9 +234,9 @@ export class SqliteRepository implements Repository {
   }
 
   createProject(input: CreateProjectInput): Project {
-    return this.db.transaction((tx) => {
+    return this.atomically(() => {
       const project = newProject(this.newId(), input, this.now());
-      tx.insert(projects).values({ ...project, searchText: project.name.toLowerCase() }).run();
+      this.db.insert(projects).values({ ...project, searchText: project.name.toLowerCase() }).run();
       return { ...project, openTaskCount: 0, completedTaskCount: 0 };
     });
   }
@@ -245,7 +253,7 @@ export class SqliteRepository implements Repository {
   }
 
   updateProject(input: UpdateProjectInput): Project {
-    return this.db.transaction(() => {
+    return this.atomically(() => {
       const current = this.requireProject(input.id);
       return this.saveProject(current, updatedProject(current, input, this.now()));
     });
@@ -260,26 +268,26 @@ export class SqliteRepository implements Repository {
   }
 
   private setArchived(input: ProjectChangeInput, archived: boolean): Project {
-    return this.db.transaction(() => {
+    return this.atomically(() => {
       const current = this.requireProject(input.id);
       return this.saveProject(current, archivedProject(current, archived, input.expectedVersion, this.now()));
     });
   }
 
   deleteProject(input: ProjectChangeInput): { id: string } {
-    return this.db.transaction((tx) => {
+    return this.atomically(() => {
       const current = this.requireProject(input.id);
-      const taskCount = tx.select({ count: count() }).from(tasks).where(eq(tasks.projectId, current.id)).get()?.count ?? 0;
+      const taskCount = this.db.select({ count: count() }).from(tasks).where(eq(tasks.projectId, current.id)).get()?.count ?? 0;
       assertDeletable(current, taskCount, input.expectedVersion);
-      tx.delete(projects).where(eq(projects.id, current.id)).run();
+      this.db.delete(projects).where(eq(projects.id, current.id)).run();
       return { id: current.id };
     });
   }
 
   createTask(input: CreateTaskInput): Task {
-    return this.db.transaction((tx) => {
+    return this.atomically(() => {
       const task = newTask(this.newId(), this.requireProject(input.projectId), input, this.now());
-      tx.insert(tasks).values(toTaskRow(task)).run();
+      this.db.insert(tasks).values(toTaskRow(task)).run();
       this.saveLabels(task);
       return task;
     });
@@ -296,7 +304,7 @@ export class SqliteRepository implements Repository {
   }
 
   updateTask(input: UpdateTaskInput): Task {
-    return this.db.transaction(() => {
+    return this.atomically(() => {
       const current = this.requireTask(input.id);
       const project = this.requireProject(current.projectId);
       const moving = input.projectId !== undefined && input.projectId !== current.projectId;
@@ -324,7 +332,7 @@ export class SqliteRepository implements Repository {
   }
 
   private setCompleted(input: TaskChangeInput, completed: boolean): Task {
-    return this.db.transaction(() => {
+    return this.atomically(() => {
       const current = this.requireTask(input.id);
       const next = completedTask(current, this.requireProject(current.projectId), completed, input.expectedVersion, this.now());
       if (next !== current) this.saveTask(next);
@@ -333,10 +341,10 @@ export class SqliteRepository implements Repository {
   }
 
   deleteTask(input: TaskChangeInput): { id: string } {
-    return this.db.transaction((tx) => {
+    return this.atomically(() => {
       const current = this.requireTask(input.id);
       assertTaskDeletable(current, this.requireProject(current.projectId), input.expectedVersion);
-      tx.delete(tasks).where(eq(tasks.id, current.id)).run();
+      this.db.delete(tasks).where(eq(tasks.id, current.id)).run();
       return { id: current.id };
     });
   }
