@@ -1,8 +1,14 @@
-import { defineConfig } from "vitest/config";
+import { fileURLToPath } from "node:url";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // Tests use the SDK from its source, so `npm test` needs no build (scripts/sdk-consumer-test.mjs tests the
+  // built package). tsconfig.json's `paths` says the same to the type checker.
+  resolve: { alias: { "@taskrpc/sdk": fileURLToPath(new URL("./sdk/src/index.ts", import.meta.url)) } },
   test: {
     include: ["tests/**/*.test.ts"],
+    // Browser tests need Chromium; they run with their own config (npm run test:browser).
+    exclude: [...configDefaults.exclude, "tests/browser/**"],
     pool: "threads",
   },
 });

@@ -1,16 +1,17 @@
 import { existsSync } from "node:fs";
 import { request } from "node:http";
-import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createClient, errorReason, isTaskRpcError, type AppRouter, type TaskRpcClient } from "@taskrpc/sdk";
+import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppRouter } from "../../src/api";
 import { startServer, type RunningServer } from "../support/server";
 
 let server: RunningServer;
-let client: ReturnType<typeof createTRPCClient<AppRouter>>;
+let client: TaskRpcClient;
 
 beforeAll(async () => {
   server = await startServer();
-  client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc` })] });
+  // Through the SDK, as an app would call the service (vitest resolves @taskrpc/sdk to sdk/src).
+  client = createClient({ url: server.url });
 });
 
 afterAll(async () => {
@@ -54,6 +55,34 @@ describe("the real server over HTTP", () => {
     expect(data?.reason).toBe("TASK_NOT_FOUND");
     expect(data?.code).toBe("NOT_FOUND");
     expect(data?.httpStatus).toBe(404);
+    expect(isTaskRpcError(error)).toBe(true);
+    expect(errorReason(error)).toBe("TASK_NOT_FOUND");
+    expect(errorReason(new Error("not from the API"))).toBeUndefined();
+  });
+
+  it("sends calls made in the same tick as one HTTP request, with the caller's headers", async () => {
+    const requests: { url: string; headers: Headers }[] = [];
+    const counted = createClient({
+      url: `${server.url}/`,
+      headers: { "x-request-source": "e2e" },
+      fetch: (input, init) => {
+        requests.push({ url: String(input), headers: new Headers(init?.headers) });
+        return fetch(input, init as RequestInit);
+      },
+    });
+    const project = await counted.projects.create.mutate({ name: "Batched" });
+    requests.length = 0;
+    const [fetched, page, count] = await Promise.all([
+      counted.projects.get.query({ id: project.id }),
+      counted.tasks.list.query({ projectId: project.id }),
+      counted.tasks.count.query({ projectId: project.id }),
+    ]);
+    expect(fetched.name).toBe("Batched");
+    expect(page.items).toEqual([]);
+    expect(count).toEqual({ count: 0 });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.url).toContain(`${server.url}/trpc/projects.get,tasks.list,tasks.count?batch=1`);
+    expect(requests[0]?.headers.get("x-request-source")).toBe("e2e");
   });
 
   it("speaks plain JSON to any HTTP client: a raw POST mutation and a GET query", async () => {
