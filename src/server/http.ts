@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { appRouter, createContext } from "../api";
 import type { Repositories } from "../data";
+import { createPanel } from "./panel";
 
 export type Logger = Pick<Console, "info" | "error">;
 
@@ -14,7 +15,15 @@ export type TaskServer = {
   close(): Promise<void>;
 };
 
-export function createTaskServer(repositories: Repositories, log: Logger = console): TaskServer {
+export type TaskServerOptions = {
+  /** Where failures of the server itself are reported (default: the console). */
+  log?: Logger;
+  /** Serve the tRPC panel at GET /panel (default true); when false, /panel is 404 like any unknown path. */
+  panel?: boolean;
+};
+
+export function createTaskServer(repositories: Repositories, { log = console, panel = true }: TaskServerOptions = {}): TaskServer {
+  const panelHtml = panel ? createPanel() : undefined;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
@@ -39,6 +48,16 @@ export function createTaskServer(repositories: Repositories, log: Logger = conso
     }
     if (url.pathname === "/healthz" && req.method === "GET") {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+      return;
+    }
+    if (panelHtml && url.pathname === "/panel" && (req.method === "GET" || req.method === "HEAD")) {
+      panelHtml().then(
+        (html) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(req.method === "HEAD" ? undefined : html),
+        (error: unknown) => {
+          log.error("taskrpc: the panel could not be rendered:", error);
+          res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "Internal server error" }));
+        },
+      );
       return;
     }
     res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "Not found" }));

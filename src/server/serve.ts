@@ -17,9 +17,10 @@ export async function serve(args: string[]): Promise<void> {
     return;
   }
   const database = openDatabase(config.databasePath);
-  const taskServer = createTaskServer(database);
+  const taskServer = createTaskServer(database, { panel: config.panel });
   const url = await taskServer.listen(config.port, config.host);
-  console.info(`taskrpc listening on ${url} (database ${resolve(database.path)})`);
+  const panel = config.panel ? `panel at ${url}/panel` : "panel off";
+  console.info(`taskrpc listening on ${url} (database ${resolve(database.path)}; ${panel})`);
 
   const shutdown = async (signal: string) => {
     console.info(`taskrpc: ${signal} received, finishing requests in flight`);

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+/** Tests that drive a real browser (headless Chromium): `npm run test:browser`. `npm test` leaves them out. */
+export default defineConfig({
+  test: {
+    include: ["tests/browser/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
