@@ -1,0 +1,226 @@
+import { inspect } from "node:util";
+import { TRPCError } from "@trpc/server";
+import { getErrorShape } from "@trpc/server/shared";
+// trpc-cli builds a commander program; it documents casting it to commander's types (a type-only import).
+import type { Command, CommanderError } from "commander";
+import { createCli, FailedToExitError } from "trpc-cli";
+import { appRouter, createCallerFactory, createContext } from "../api";
+import type { TaskDatabase } from "../data";
+import { taskSortKeys } from "../domain";
+import { serverUsage } from "../server/config";
+import { commandDescriptions, describeFlag } from "./help";
+
+export type CliIo = {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+};
+
+/** Exit codes: 0 done, 1 the service refused or failed (any reason but VALIDATION), 2 bad flags or input. */
+export const exitCodes = { ok: 0, refused: 1, usage: 2 } as const;
+
+export const defaultDatabasePath = "./data/taskrpc.db";
+
+/** A procedure's failure, already worded as `REASON: detail`. */
+class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+type ErrorData = { reason: string; issues?: { path: (string | number)[]; message: string }[] };
+
+/** Words an error the way a client over HTTP sees it: the router's own error formatter gives the reason. */
+function toFailure(error: unknown, path: string, input: unknown): CliFailure {
+  const trpcError = error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
+  const config = appRouter._def._config;
+  const shape = getErrorShape({ config, error: trpcError, type: "unknown", path, input, ctx: undefined });
+  const data = shape.data as ErrorData;
+  const detail = data.issues
+    ? data.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ")
+    : data.reason === "INTERNAL"
+      ? // The operator runs the CLI on their own database: the cause helps them, unlike a remote client.
+        (trpcError.cause?.message ?? shape.message)
+      : shape.message;
+  return new CliFailure(`${data.reason}: ${detail}`, data.reason === "VALIDATION" ? exitCodes.usage : exitCodes.refused);
+}
+
+const isCommanderError = (error: unknown): error is CommanderError =>
+  error instanceof Error && typeof (error as Partial<CommanderError>).code === "string" && "exitCode" in error;
+
+/** Every command of the tree, with its path of names below the program ("tasks list"). */
+function* walk(command: Command, path: string[] = []): Generator<[Command, string[]]> {
+  for (const sub of command.commands) {
+    const subPath = [...path, sub.name()];
+    yield [sub, subPath];
+    yield* walk(sub, subPath);
+  }
+}
+
+/** `--due-date null` (commander turns a parsed `null` into `true`, so it travels as this until the action). */
+const clearDate = Symbol("null");
+
+/**
+ * Adapts trpc-cli's flags where its defaults do not fit this API: `string | string[]` and `date | null` arrive
+ * as plain words rather than JSON, an array flag given no values is `[]`, and `sort: { by, dir }` also takes
+ * `--sort-by` / `--sort-dir`.
+ */
+function adaptFlags(command: Command): void {
+  for (const option of command.options) {
+    if (option.long === "--project-id" && option.flags.endsWith("[value]")) {
+      // Repeatable: one `--project-id` gives a string, several give an array.
+      option.argParser<string | string[]>((value, previous) => (previous === undefined ? value : [previous, value].flat()));
+      option.flags = "--project-id [id]";
+    }
+    if (option.flags.endsWith("[number]") || option.flags.endsWith("<number>")) {
+      // Not a number: passed on as the word, so the schema says "expected number, received string".
+      option.argParser((value) => (value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : value));
+    }
+    if (option.long === "--due-date" && option.flags.endsWith("[value]")) {
+      option.argParser((value) => (value === "null" ? clearDate : value));
+      option.flags = "--due-date [date]";
+    }
+  }
+  const sortable = command.options.some((option) => option.long === "--sort");
+  if (sortable) {
+    command.addOption(command.createOption("--sort-by <key>").choices(taskSortKeys).conflicts("sort"));
+    command.addOption(command.createOption("--sort-dir <dir>").choices(["asc", "desc"]).conflicts("sort"));
+  }
+  command.hook("preAction", () => {
+    const options = command.opts();
+    for (const option of command.options) {
+      const key = option.attributeName();
+      if (option.variadic && options[key] === true) command.setOptionValue(key, []);
+      if (options[key] === clearDate) command.setOptionValue(key, null);
+    }
+    if (!sortable) return;
+    const { sortBy, sortDir } = options;
+    delete options.sortBy;
+    delete options.sortDir;
+    if (sortBy === undefined && sortDir === undefined) return;
+    const sort = sortBy === undefined ? { by: "createdAt", dir: sortDir } : { by: sortBy, ...(sortDir && { dir: sortDir }) };
+    command.setOptionValue("sort", sort);
+  });
+}
+
+const rootDescription = `Task and project manager. Every API procedure is a command taking its input as flags; it \
+runs on the SQLite database at --db (or DATABASE_PATH, default ${defaultDatabasePath}) and prints the result as JSON.`;
+
+const exitCodeHelp = `On failure the reason goes to stderr as "REASON: detail", nothing to stdout. Exit codes:
+  0  done
+  1  refused by a rule (PROJECT_NOT_FOUND, TASK_NOT_FOUND, PROJECT_ARCHIVED, PROJECT_NOT_EMPTY,
+     VERSION_MISMATCH, INVALID_CURSOR) or failed (INTERNAL)
+  2  bad flags or input (VALIDATION)`;
+
+/** Runs one command line; resolves with the exit code (a `serve` keeps the process alive after it resolves). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let database: TaskDatabase | undefined;
+  const line = (text: string) => (text.endsWith("\n") ? text : `${text}\n`);
+
+  const call = async (path: string, input: unknown): Promise<unknown> => {
+    const databasePath = (program.opts().db as string | undefined) ?? io.env.DATABASE_PATH ?? defaultDatabasePath;
+    try {
+      // Loaded here, not at start-up: help and flag errors need neither SQLite nor Drizzle.
+      const { openDatabase } = await import("../data");
+      database ??= openDatabase(databasePath);
+    } catch (error) {
+      throw new CliFailure(`INTERNAL: cannot open database ${databasePath}: ${(error as Error).message}`, exitCodes.refused);
+    }
+    // The real router through a caller: the same middleware, rules and error reasons as over HTTP.
+    const caller = createCallerFactory(appRouter)(createContext(database)) as unknown as Record<
+      string,
+      (input: unknown) => Promise<unknown>
+    >;
+    try {
+      return await caller[path]?.(input);
+    } catch (error) {
+      throw toFailure(error, path, input);
+    }
+  };
+
+  // What trpc-cli calls as `caller["tasks.list"](input)`.
+  const procedures = new Proxy(
+    {},
+    { get: (_, path) => (typeof path === "string" && path.includes(".") ? (input: unknown) => call(path, input) : undefined) },
+  );
+
+  const cli = createCli({
+    router: appRouter,
+    name: "taskrpc",
+    // trpc-cli asks this "module" for a caller; it gets ours, over a database opened only when a procedure runs.
+    trpcServer: { initTRPC: { create: () => ({ createCallerFactory: () => () => procedures }) } },
+  });
+
+  const runParams = {
+    argv,
+    prompts: false,
+    logger: {
+      // Results are values (printed as one JSON document); help and usage text are strings.
+      info: (value: unknown) => io.stdout(typeof value === "string" ? value : `${JSON.stringify(value, null, 2)}\n`),
+      error: (value: unknown) => io.stderr(line(String(value))),
+    },
+    // A CliFailure is an expected refusal (no stack); anything else is a bug, shown in full.
+    formatError: (error: unknown) => (error instanceof CliFailure ? error.message : `INTERNAL: ${inspect(error)}`),
+    // trpc-cli "exits" through this and then throws FailedToExitError, which runCli turns into its exit code.
+    process: { exit: (() => undefined) as unknown as (code: number) => never },
+  };
+  const program = cli.buildProgram(runParams) as unknown as Command;
+
+  program.option("--db <path>", `SQLite database file (env DATABASE_PATH, default ${defaultDatabasePath})`);
+  program
+    .command("serve")
+    .description("run the HTTP server, the same as `npm start` (see taskrpc serve --help)")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (_options: unknown, command: Command) => {
+      const db = program.getOptionValueSource("db") === "cli" ? ["--db", program.opts().db as string] : [];
+      const { serve } = await import("../server/serve");
+      // A port in use or an unwritable database file is the operator's to fix: said in one line, no stack.
+      await serve([...db, ...command.args]).catch((error: unknown) => {
+        throw new CliFailure(`INTERNAL: ${error instanceof Error ? error.message : String(error)}`, exitCodes.refused);
+      });
+    });
+
+  const leaves: string[] = [];
+  for (const [command, path] of [[program, []] as [Command, string[]], ...walk(program)]) {
+    const name = path.join(" ");
+    command.configureHelp({ showGlobalOptions: true, sortSubcommands: false });
+    command.showHelpAfterError(`(run "taskrpc ${name ? `${name} ` : ""}--help" for usage)`);
+    // Commander's own complaints (unknown flag, missing flag, bad choice) are bad input, like a schema's.
+    command.configureOutput({ outputError: (text, write) => write(text.replace(/^error: /u, "VALIDATION: ")) });
+    const description = name === "" ? rootDescription : commandDescriptions[path.join(".")];
+    if (description) command.description(description);
+    if (command.commands.length > 0 || name === "") continue;
+    if (name === "serve") {
+      const serveFlags = new Set(serverUsage.match(/--[a-z][a-z-]*/gu)?.filter((flag) => flag !== "--help"));
+      leaves.unshift(`  taskrpc serve ${[...serveFlags].map((flag) => `[${flag}]`).join(" ")}`);
+      continue;
+    }
+    adaptFlags(command);
+    for (const option of command.options) {
+      const flagDescription = describeFlag(path.join("."), option.attributeName());
+      if (flagDescription) option.description = flagDescription;
+    }
+    const flags = command.options.map((option) => (option.mandatory ? option.flags : `[${option.long}]`));
+    leaves.push(`  taskrpc ${name} ${flags.join(" ")}`.trimEnd());
+  }
+  program.addHelpText("after", `\nAll commands:\n${leaves.join("\n")}\n\n${exitCodeHelp}`);
+
+  let exitCode: number = exitCodes.ok;
+  try {
+    await cli.run(runParams, program);
+  } catch (error) {
+    if (!(error instanceof FailedToExitError)) throw error;
+    const cause = error.cause;
+    exitCode = error.exitCode;
+    if (cause instanceof CliFailure) exitCode = cause.exitCode;
+    else if (isCommanderError(cause) && exitCode !== 0) exitCode = exitCodes.usage;
+  } finally {
+    database?.close();
+  }
+  return exitCode;
+}
