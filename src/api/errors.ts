@@ -1,5 +1,5 @@
 import { TRPCError, type TRPC_ERROR_CODE_KEY, type TRPCDefaultErrorShape as DefaultErrorShape } from "@trpc/server";
-import { ZodError } from "zod";
+import { ZodError, type z } from "zod";
 import { DomainError, type ErrorReason } from "../domain";
 
 const codeOfReason: Record<DomainError["reason"], TRPC_ERROR_CODE_KEY> = {
@@ -37,19 +37,22 @@ function reasonOf(error: TRPCError): ErrorReason {
   return "VALIDATION";
 }
 
+/** A zod issue as the wire shows it; an unknown key gets an issue of its own whose path ends at that key. */
+function toIssues(issue: z.core.$ZodIssue): Issue[] {
+  const path = issue.path.map((key) => (typeof key === "number" ? key : String(key)));
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({ path: [...path, key], message: `Unknown key "${key}"` }));
+  }
+  return [{ path, message: issue.message }];
+}
+
 /**
  * The shape every error takes on the wire: SPEC's `data.reason`, the schema's issues for VALIDATION,
  * and for INTERNAL a message that says nothing of SQL, stacks or paths.
  */
 export function formatError<TShape extends DefaultErrorShape>({ shape, error }: { shape: TShape; error: TRPCError }) {
   const reason = reasonOf(error);
-  const issues =
-    reason === "VALIDATION" && error.cause instanceof ZodError
-      ? error.cause.issues.map((issue) => ({
-          path: issue.path.map((key) => (typeof key === "number" ? key : String(key))),
-          message: issue.message,
-        }))
-      : undefined;
+  const issues = reason === "VALIDATION" && error.cause instanceof ZodError ? error.cause.issues.flatMap(toIssues) : undefined;
   const message =
     reason === "INTERNAL"
       ? "Internal server error"

@@ -69,10 +69,10 @@ export async function expectInvalid(call: Promise<unknown>, path: (string | numb
   return error;
 }
 
-/** Expects VALIDATION for an unknown key: the issue names the key. */
+/** Expects VALIDATION for an unknown key: an issue whose path ends at the key, and whose message names it. */
 export async function expectUnknownKey(call: Promise<unknown>, key: string, at: (string | number)[] = []) {
-  const error = await expectInvalid(call, at);
-  const issue = error.data?.issues?.find((candidate) => JSON.stringify(candidate.path) === JSON.stringify(at));
+  const error = await expectInvalid(call, [...at, key]);
+  const issue = error.data?.issues?.find((candidate) => JSON.stringify(candidate.path) === JSON.stringify([...at, key]));
   expect(issue?.message).toContain(key);
   return error;
 }
