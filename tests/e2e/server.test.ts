@@ -1,30 +1,17 @@
-import { existsSync } from "node:fs";
-import { request } from "node:http";
-import { createClient, errorReason, isTaskRpcError, type AppRouter, type TaskRpcClient } from "@taskrpc/sdk";
+import { createClient, errorReason, isTaskRpcError, type AppRouter } from "@taskrpc/sdk";
 import { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type RunningServer } from "../support/server";
+import { describe, expect, it } from "vitest";
+import { serveInProcess } from "../support/server";
 
-let server: RunningServer;
-let client: TaskRpcClient;
+/** A fresh server on a free port of 127.0.0.1, and the SDK's client for it, as an app would call the service. */
+async function connect() {
+  const { url } = await serveInProcess();
+  return { url, client: createClient({ url }) };
+}
 
-beforeAll(async () => {
-  server = await startServer();
-  // Through the SDK, as an app would call the service (vitest resolves @taskrpc/sdk to sdk/src).
-  client = createClient({ url: server.url });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-describe("the real server over HTTP", () => {
-  it("logs where it listens and which database file it uses", () => {
-    expect(server.output()).toContain(`listening on ${server.url}`);
-    expect(server.output()).toContain(server.databasePath);
-  });
-
+describe("the HTTP server, called through the SDK and with raw fetch", () => {
   it("answers GET /healthz with 200 and JSON", async () => {
+    const server = await connect();
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("application/json");
@@ -32,6 +19,7 @@ describe("the real server over HTTP", () => {
   });
 
   it("creates a project and tasks, then pages through a filtered list", async () => {
+    const { client } = await connect();
     const project = await client.projects.create.mutate({ name: "E2E" });
     const titles = ["alpha report", "beta report", "gamma notes", "delta report", "epsilon report"];
     for (const title of titles) {
@@ -49,6 +37,7 @@ describe("the real server over HTTP", () => {
   });
 
   it("reports a failure with its stable reason and code", async () => {
+    const { client } = await connect();
     const error = await client.tasks.get.query({ id: "missing" }).catch((failure: unknown) => failure);
     expect(error).toBeInstanceOf(TRPCClientError);
     const data = (error as TRPCClientError<AppRouter>).data;
@@ -61,6 +50,7 @@ describe("the real server over HTTP", () => {
   });
 
   it("sends calls made in the same tick as one HTTP request, with the caller's headers", async () => {
+    const server = await connect();
     const requests: { url: string; headers: Headers }[] = [];
     const counted = createClient({
       url: `${server.url}/`,
@@ -86,6 +76,7 @@ describe("the real server over HTTP", () => {
   });
 
   it("speaks plain JSON to any HTTP client: a raw POST mutation and a GET query", async () => {
+    const server = await connect();
     const created = await fetch(`${server.url}/trpc/projects.create`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -106,38 +97,5 @@ describe("the real server over HTTP", () => {
     const failure = (await invalid.json()) as { error: { data: { reason: string; issues: { path: string[] }[] } } };
     expect(failure.error.data.reason).toBe("VALIDATION");
     expect(failure.error.data.issues[0]?.path).toEqual(["name"]);
-  });
-});
-
-describe("graceful shutdown", () => {
-  it("on SIGTERM finishes the request in flight, refuses new ones, closes the database and exits 0", async () => {
-    const stopping = await startServer();
-    const { hostname, port } = new URL(stopping.url);
-    const body = JSON.stringify({ name: "Sent during shutdown" });
-    // Send half a request, signal the server, then send the rest: the server must still answer it.
-    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(
-        { hostname, port, method: "POST", path: "/trpc/projects.create", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
-        (res) => {
-          let text = "";
-          res.on("data", (chunk) => (text += chunk));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-        },
-      );
-      req.on("error", reject);
-      req.write(body.slice(0, 10));
-      setTimeout(() => {
-        stopping.process.kill("SIGTERM");
-        setTimeout(() => req.end(body.slice(10)), 300);
-      }, 100);
-    });
-    const { status, text } = await answer;
-    expect(status).toBe(200);
-    expect(text).toContain("Sent during shutdown");
-    expect(await stopping.exited).toBe(0);
-    expect(stopping.output()).toContain("stopped");
-    await expect(fetch(`${stopping.url}/healthz`)).rejects.toThrow();
-    // A cleanly closed SQLite database folds its write-ahead log back into the file and removes it.
-    expect(existsSync(`${stopping.databasePath}-wal`)).toBe(false);
   });
 });

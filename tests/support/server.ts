@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { onTestFinished } from "vitest";
+import { createTaskServer } from "../../src/server/http";
+import { openTestDatabase } from "./database";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -59,4 +62,17 @@ export async function startServer({ args = [], env = {} }: { args?: string[]; en
       return exited;
     },
   };
+}
+
+/**
+ * The real HTTP server on a free port of 127.0.0.1, but in this process (no start-up cost): for tests of what
+ * travels over HTTP. Closed when the test (or, called in beforeAll, the file) ends.
+ */
+export async function serveInProcess({ panel = true }: { panel?: boolean } = {}): Promise<{ url: string; errors: unknown[][] }> {
+  const errors: unknown[][] = [];
+  const database = openTestDatabase();
+  const server = createTaskServer(database, { panel, log: { info: () => undefined, error: (...args) => errors.push(args) } });
+  const url = await server.listen(0, "127.0.0.1");
+  onTestFinished(() => server.close());
+  return { url, errors };
 }

@@ -1,0 +1,42 @@
+import { existsSync } from "node:fs";
+import { request } from "node:http";
+import { describe, expect, it } from "vitest";
+import { startServer } from "../support/server";
+
+// The one test that starts the service as its own process, as `npm start` does: the start-up line, and
+// what only a process can show — a signal, the requests in flight, the database closed, the exit code.
+describe("the server process", () => {
+  it("says where it listens, which database and where the panel is; on SIGTERM finishes the request in flight, refuses new ones, closes the database and exits 0", async () => {
+    const stopping = await startServer();
+    expect(stopping.output()).toContain(`listening on ${stopping.url}`);
+    expect(stopping.output()).toContain(stopping.databasePath);
+    expect(stopping.output()).toContain(`panel at ${stopping.url}/panel`);
+    const { hostname, port } = new URL(stopping.url);
+    const body = JSON.stringify({ name: "Sent during shutdown" });
+    // Send half a request, signal the server, then send the rest: the server must still answer it.
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        { hostname, port, method: "POST", path: "/trpc/projects.create", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        (res) => {
+          let text = "";
+          res.on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on("error", reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        stopping.process.kill("SIGTERM");
+        setTimeout(() => req.end(body.slice(10)), 300);
+      }, 100);
+    });
+    const { status, text } = await answer;
+    expect(status).toBe(200);
+    expect(text).toContain("Sent during shutdown");
+    expect(await stopping.exited).toBe(0);
+    expect(stopping.output()).toContain("stopped");
+    await expect(fetch(`${stopping.url}/healthz`)).rejects.toThrow();
+    // A cleanly closed SQLite database folds its write-ahead log back into the file and removes it.
+    expect(existsSync(`${stopping.databasePath}-wal`)).toBe(false);
+  });
+});
