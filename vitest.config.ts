@@ -10,5 +10,14 @@ export default defineConfig({
     // Browser tests need Chromium; they run with their own config (npm run test:browser).
     exclude: [...configDefaults.exclude, "tests/browser/**"],
     pool: "threads",
+    coverage: {
+      provider: "v8",
+      include: ["src/**/*.ts"],
+      // main.ts files only start the program; what they call is covered.
+      exclude: ["src/**/main.ts"],
+      reporter: ["text-summary", "html"],
+      reportsDirectory: "reports/coverage",
+      thresholds: { lines: 95 },
+    },
   },
 });
