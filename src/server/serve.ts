@@ -1,7 +1,35 @@
 import { resolve } from "node:path";
 import { openDatabase } from "../data";
-import { readServerConfig, serverUsage } from "./config";
-import { createTaskServer } from "./http";
+import { readServerConfig, serverUsage, type ServerConfig } from "./config";
+import { createTaskServer, type Logger } from "./http";
+
+export type RunningService = {
+  url: string;
+  /** Stops accepting requests, answers those in flight, then closes the database. */
+  stop(): Promise<void>;
+};
+
+/** Opens the database, starts listening and says so in one line. */
+export async function startService(config: ServerConfig, log: Logger = console): Promise<RunningService> {
+  const database = openDatabase(config.databasePath);
+  const taskServer = createTaskServer(database, { panel: config.panel, log });
+  let url: string;
+  try {
+    url = await taskServer.listen(config.port, config.host);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  const panel = config.panel ? `panel at ${url}/panel` : "panel off";
+  log.info(`taskrpc listening on ${url} (database ${resolve(database.path)}; ${panel})`);
+  return {
+    url,
+    stop: async () => {
+      await taskServer.close();
+      database.close();
+    },
+  };
+}
 
 /** Runs the service until SIGINT or SIGTERM, then drains requests in flight, closes the database and exits 0. */
 export async function serve(args: string[]): Promise<void> {
@@ -16,16 +44,10 @@ export async function serve(args: string[]): Promise<void> {
     console.info(serverUsage);
     return;
   }
-  const database = openDatabase(config.databasePath);
-  const taskServer = createTaskServer(database, { panel: config.panel });
-  const url = await taskServer.listen(config.port, config.host);
-  const panel = config.panel ? `panel at ${url}/panel` : "panel off";
-  console.info(`taskrpc listening on ${url} (database ${resolve(database.path)}; ${panel})`);
-
+  const service = await startService(config);
   const shutdown = async (signal: string) => {
     console.info(`taskrpc: ${signal} received, finishing requests in flight`);
-    await taskServer.close();
-    database.close();
+    await service.stop();
     console.info("taskrpc: stopped");
     process.exit(0);
   };
