@@ -47,8 +47,8 @@ export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type Project = RouterOutputs["projects"]["get"];
 export type Task = RouterOutputs["tasks"]["get"];
-/** The input of `tasks.list` (every field optional). */
-export type TaskQuery = NonNullable<RouterInputs["tasks"]["list"]>;
+/** The input of `tasks.list` (every field optional). tRPC types an input that may be left out as `T | void`. */
+export type TaskQuery = Exclude<RouterInputs["tasks"]["list"], void | undefined>;
 export type Priority = Task["priority"];
 
 type LinkOptions = HTTPBatchLinkOptions<AppRouter["_def"]["_config"]["$types"]>;

@@ -12,6 +12,7 @@ import {
   updatedTask,
   type CreateProjectInput,
   type CreateTaskInput,
+  type LabelUsage,
   type ListProjectsInput,
   type Page,
   type Project,
@@ -161,6 +162,17 @@ export class MemoryRepository implements Repository {
     return [...this.tasks.values()].filter((task) => this.matches(task, filter)).length;
   }
 
+  listLabels(filter: TaskFilter): LabelUsage[] {
+    const counts = new Map<string, number>();
+    for (const task of this.tasks.values()) {
+      if (!this.matches(task, filter)) continue;
+      for (const label of task.labels) counts.set(label.toLowerCase(), (counts.get(label.toLowerCase()) ?? 0) + 1);
+    }
+    return [...counts]
+      .map(([label, taskCount]) => ({ label, taskCount }))
+      .sort((a, b) => compareValues(a.label, b.label, false));
+  }
+
   createProject(input: CreateProjectInput): Project {
     const project = newProject(this.newId(), input, this.now());
     this.projects.set(project.id, project);
@@ -242,6 +254,7 @@ export function openMemoryRepositories(environment: Environment = {}): Repositor
     getTask: (id) => write.getTask(id),
     listTasks: (query) => write.listTasks(query),
     countTasks: (filter) => write.countTasks(filter),
+    listLabels: (filter) => write.listLabels(filter),
   };
   return { read: Object.freeze(read), write };
 }

@@ -1,6 +1,7 @@
 import type {
   CreateProjectInput,
   CreateTaskInput,
+  LabelUsage,
   ListProjectsInput,
   Page,
   Project,
@@ -23,6 +24,8 @@ export interface ReadRepository {
   getTask(id: string): Task;
   listTasks(query: TaskQuery): Page<Task>;
   countTasks(filter: TaskFilter): number;
+  /** The labels carried by the tasks the filter selects, each once (lower-cased), in label order. */
+  listLabels(filter: TaskFilter): LabelUsage[];
 }
 
 /** Every write is atomic: it changes all it says, or nothing. */

@@ -15,6 +15,7 @@ import {
   updatedTask,
   type CreateProjectInput,
   type CreateTaskInput,
+  type LabelUsage,
   type ListProjectsInput,
   type Page,
   type Project,
@@ -231,6 +232,17 @@ export class SqliteRepository implements Repository {
       .where(and(...taskConditions(filter)))
       .get();
     return row?.count ?? 0;
+  }
+
+  listLabels(filter: TaskFilter): LabelUsage[] {
+    return this.db
+      .select({ label: taskLabels.labelKey, taskCount: count() })
+      .from(taskLabels)
+      .innerJoin(tasks, eq(tasks.id, taskLabels.taskId))
+      .where(and(...taskConditions(filter)))
+      .groupBy(taskLabels.labelKey)
+      .orderBy(asc(taskLabels.labelKey))
+      .all();
   }
 
   createProject(input: CreateProjectInput): Project {

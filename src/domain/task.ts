@@ -127,3 +127,8 @@ export type TaskQuery = z.infer<typeof taskQueryInput>;
 
 export const taskPageSchema = pageSchema(taskSchema);
 export const taskCountSchema = z.strictObject({ count: z.number().int().min(0) });
+
+/** A label in use and how many of the filtered tasks carry it; labels match case-insensitively, so it is lower-cased. */
+export const labelUsageSchema = z.strictObject({ label: z.string(), taskCount: z.number().int().min(1) });
+export type LabelUsage = z.infer<typeof labelUsageSchema>;
+export const labelUsageListSchema = z.strictObject({ items: z.array(labelUsageSchema) });

@@ -62,6 +62,9 @@ export const countTasks = (repo: ReadRepository, filter: z.input<typeof taskFilt
   repo.countTasks(taskFilterInput.parse(filter));
 
 /** Ids of the tasks a query finds, on one page as large as allowed. */
+export const listLabels = (repo: ReadRepository, filter: z.input<typeof taskFilterInput> = {}) =>
+  repo.listLabels(taskFilterInput.parse(filter));
+
 export const taskIds = (repo: ReadRepository, query: z.input<typeof taskQueryInput> = {}): string[] =>
   listTasks(repo, { limit: 100, ...query }).items.map((task) => task.id);
 

@@ -194,7 +194,7 @@ const deleteTask = fc.record({ at: index, mode: versionMode }).map(({ at, mode }
 const listTasks = fc
   .record({ filter: filterArbitrary, by: fc.constantFrom(...taskSortKeys), dir: fc.constantFrom("asc", "desc"), limit: fc.integer({ min: 1, max: 4 }) })
   .map(({ filter, by, dir, limit }) =>
-    command(`listTasks(${JSON.stringify({ ...filter, sort: { by, dir }, limit })}) + count`, (system) => {
+    command(`listTasks(${JSON.stringify({ ...filter, sort: { by, dir }, limit })}) + count + labels`, (system) => {
       const query = taskQueryInput.parse({ ...toFilter(system, filter), sort: { by, dir }, limit });
       let cursor: string | undefined;
       let listed = 0;
@@ -203,8 +203,9 @@ const listTasks = fc
         listed += page?.items.length ?? 0;
         cursor = page?.nextCursor ?? undefined;
       } while (cursor);
-      const count = both(system, (repo) => repo.countTasks(taskFilterInput.parse(toFilter(system, filter)) as TaskFilter));
-      expect(count).toBe(listed);
+      const taskFilter = taskFilterInput.parse(toFilter(system, filter)) as TaskFilter;
+      expect(both(system, (repo) => repo.countTasks(taskFilter))).toBe(listed);
+      both(system, (repo) => repo.listLabels(taskFilter));
     }),
   );
 

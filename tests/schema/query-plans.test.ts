@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import { openDatabase, type TaskDatabase } from "../../src/data";
-import { createProjectInput, createTaskInput, taskQueryInput, type TaskQuery } from "../../src/domain";
+import { createProjectInput, createTaskInput, taskFilterInput, taskQueryInput, type TaskQuery } from "../../src/domain";
 
 // The plans SQLite picks for the repository's own list queries: each main filter must be answered through
 // an index (SEARCH), never by reading the whole tasks table (SCAN tasks).
@@ -22,9 +22,9 @@ beforeAll(() => {
 
 afterAll(() => database.close());
 
-function planOf(query: Partial<TaskQuery>): string[] {
+function planOf(query: Partial<TaskQuery>, run: (query: Partial<TaskQuery>) => unknown = (q) => database.read.listTasks(taskQueryInput.parse(q))): string[] {
   statements = [];
-  database.read.listTasks(taskQueryInput.parse(query));
+  run(query);
   const select = statements.find((sql) => sql.startsWith("select"));
   if (!select) throw new Error(`no select was run: ${statements.join("\n")}`);
   const inspector = new Database(database.path, { readonly: true });
@@ -65,6 +65,12 @@ describe("query plans of the main list filters", () => {
   it("default list (open tasks of live projects, newest first): searches by status in creation order", () => {
     const plan = planOf({});
     expect(plan.some((detail) => fullScanOfTasks.test(detail))).toBe(false);
+  });
+
+  it("labels in use: the selected tasks by index, each task's labels by their key", () => {
+    const plan = planOf({ status: "open" }, (query) => database.read.listLabels(taskFilterInput.parse(query)));
+    expect(plan.some((detail) => fullScanOfTasks.test(detail))).toBe(false);
+    expect(plan.join("\n")).toMatch(/SEARCH task_labels USING COVERING INDEX/);
   });
 
   it("text search: the trigram index answers terms of three or more characters", () => {

@@ -1,6 +1,7 @@
 import {
   createTaskInput,
   deletedSchema,
+  labelUsageListSchema,
   taskChangeInput,
   taskCountSchema,
   taskFilterInput,
@@ -29,6 +30,10 @@ export const tasksRouter = router({
     .input(taskFilterInput)
     .output(taskCountSchema)
     .query(({ ctx, input }) => ({ count: ctx.repo.countTasks(input) })),
+  labels: queryProcedure
+    .input(taskFilterInput)
+    .output(labelUsageListSchema)
+    .query(({ ctx, input }) => ({ items: ctx.repo.listLabels(input) })),
   update: mutationProcedure
     .input(updateTaskInput)
     .output(taskSchema)
