@@ -10,6 +10,8 @@ export default defineConfig({
     // Browser tests need Chromium; they run with their own config (npm run test:browser).
     exclude: [...configDefaults.exclude, "tests/browser/**"],
     pool: "threads",
+    // Test files share a worker's module cache: importing tRPC, Drizzle and zod once per worker, not once per file.
+    isolate: false,
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts"],

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,11 @@ import * as schema from "./schema";
 import { SqliteRepository } from "./sqlite-repository";
 
 export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+/** Where a temporary database lives: in RAM (tmpfs) where the system has one, else the usual temp folder. */
+function memoryBackedTmp(): string {
+  return existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+}
 
 export type TaskDatabase = Repositories & {
   /** The SQLite file in use. */
@@ -28,7 +33,7 @@ export type OpenOptions = Environment & {
  * `:memory:` gives a private temporary file, removed on close, since both connections must see it.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): TaskDatabase {
-  const temporary = path === ":memory:" ? mkdtempSync(join(tmpdir(), "taskrpc-")) : undefined;
+  const temporary = path === ":memory:" ? mkdtempSync(join(memoryBackedTmp(), "taskrpc-")) : undefined;
   const file = temporary ? join(temporary, "taskrpc.db") : path;
   mkdirSync(dirname(file), { recursive: true });
 
