@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { getErrorShape } from "@trpc/server/shared";
 // trpc-cli builds a commander program; it documents casting it to commander's types (a type-only import).
 import type { Command, CommanderError } from "commander";
-import { createCli, FailedToExitError } from "trpc-cli";
+import { createCli } from "trpc-cli";
 import { appRouter, createCallerFactory, createContext } from "../api";
 import type { TaskDatabase } from "../data";
 import { taskSortKeys } from "../domain";
@@ -118,8 +118,9 @@ const exitCodeHelp = `On failure the reason goes to stderr as "REASON: detail", 
 /** Runs one command line; resolves with the exit code (a `serve` keeps the process alive after it resolves). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let database: TaskDatabase | undefined;
-  const line = (text: string) => (text.endsWith("\n") ? text : `${text}\n`);
 
+  // trpc-cli calls `trpcServer.initTRPC.create().createCallerFactory(router)(context)["tasks.list"](input)` and gets
+  // this stand-in: the database opens only when a procedure runs, and errors are worded before trpc-cli rewords them.
   const call = async (path: string, input: unknown): Promise<unknown> => {
     const databasePath = (program.opts().db as string | undefined) ?? io.env.DATABASE_PATH ?? defaultDatabasePath;
     try {
@@ -130,44 +131,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       throw new CliFailure(`INTERNAL: cannot open database ${databasePath}: ${(error as Error).message}`, exitCodes.refused);
     }
     // The real router through a caller: the same middleware, rules and error reasons as over HTTP.
-    const caller = createCallerFactory(appRouter)(createContext(database)) as unknown as Record<
+    const procedures = createCallerFactory(appRouter)(createContext(database)) as unknown as Record<
       string,
       (input: unknown) => Promise<unknown>
     >;
     try {
-      return await caller[path]?.(input);
+      return await procedures[path]?.(input);
     } catch (error) {
       throw toFailure(error, path, input);
     }
   };
-
-  // What trpc-cli calls as `caller["tasks.list"](input)`.
-  const procedures = new Proxy(
-    {},
-    { get: (_, path) => (typeof path === "string" && path.includes(".") ? (input: unknown) => call(path, input) : undefined) },
-  );
-
-  const cli = createCli({
+  const caller = new Proxy({}, { get: (_, path: string) => (input: unknown) => call(path, input) });
+  const program = createCli({
     router: appRouter,
     name: "taskrpc",
-    // trpc-cli asks this "module" for a caller; it gets ours, over a database opened only when a procedure runs.
-    trpcServer: { initTRPC: { create: () => ({ createCallerFactory: () => () => procedures }) } },
-  });
-
-  const runParams = {
+    trpcServer: { initTRPC: { create: () => ({ createCallerFactory: () => () => caller }) } },
+  }).buildProgram({
     argv,
-    prompts: false,
     logger: {
-      // Results are values (printed as one JSON document); help and usage text are strings.
-      info: (value: unknown) => io.stdout(typeof value === "string" ? value : `${JSON.stringify(value, null, 2)}\n`),
-      error: (value: unknown) => io.stderr(line(String(value))),
+      info: (result: unknown) => io.stdout(`${JSON.stringify(result, null, 2)}\n`),
+      error: (text: unknown) => io.stderr(`${String(text)}\n`), // only trpc-cli's own warnings; commander uses io
     },
-    // A CliFailure is an expected refusal (no stack); anything else is a bug, shown in full.
-    formatError: (error: unknown) => (error instanceof CliFailure ? error.message : `INTERNAL: ${inspect(error)}`),
-    // trpc-cli "exits" through this and then throws FailedToExitError, which runCli turns into its exit code.
-    process: { exit: (() => undefined) as unknown as (code: number) => never },
-  };
-  const program = cli.buildProgram(runParams) as unknown as Command;
+  }) as unknown as Command;
 
   program.option("--db <path>", `SQLite database file (env DATABASE_PATH, default ${defaultDatabasePath})`);
   program
@@ -190,8 +175,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const name = path.join(" ");
     command.configureHelp({ showGlobalOptions: true, sortSubcommands: false });
     command.showHelpAfterError(`(run "taskrpc ${name ? `${name} ` : ""}--help" for usage)`);
-    // Commander's own complaints (unknown flag, missing flag, bad choice) are bad input, like a schema's.
-    command.configureOutput({ outputError: (text, write) => write(text.replace(/^error: /u, "VALIDATION: ")) });
+    // Commander throws instead of exiting and writes to io; its own complaints (unknown flag or command, missing
+    // flag, bad choice) are bad input, like a schema's.
+    command.exitOverride();
+    command.configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => write(text.replace(/^error: /u, "VALIDATION: ")),
+    });
     const description = name === "" ? rootDescription : commandDescriptions[path.join(".")];
     if (description) command.description(description);
     if (command.commands.length > 0 || name === "") continue;
@@ -210,17 +201,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   program.addHelpText("after", `\nAll commands:\n${leaves.join("\n")}\n\n${exitCodeHelp}`);
 
-  let exitCode: number = exitCodes.ok;
   try {
-    await cli.run(runParams, program);
+    await program.parseAsync(argv, { from: "user" });
+    return exitCodes.ok;
   } catch (error) {
-    if (!(error instanceof FailedToExitError)) throw error;
-    const cause = error.cause;
-    exitCode = error.exitCode;
-    if (cause instanceof CliFailure) exitCode = cause.exitCode;
-    else if (isCommanderError(cause) && exitCode !== 0) exitCode = exitCodes.usage;
+    if (isCommanderError(error)) return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage; // --help is exit 0
+    // A CliFailure is an expected refusal (no stack); anything else is a bug, shown in full.
+    io.stderr(`${error instanceof CliFailure ? error.message : `INTERNAL: ${inspect(error)}`}\n`);
+    return error instanceof CliFailure ? error.exitCode : exitCodes.refused;
   } finally {
     database?.close();
   }
-  return exitCode;
 }

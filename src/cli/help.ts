@@ -5,7 +5,7 @@
  */
 export const commandDescriptions: Record<string, string> = {
   projects: "projects: create, get, list, update, archive, unarchive, delete",
-  tasks: "tasks: create, get, list, count, update, complete, reopen, delete",
+  tasks: "tasks: create, get, list, count, labels, update, complete, reopen, delete",
   "projects.create": "create a project",
   "projects.get": "show one project",
   "projects.list": "list projects (by name), a page at a time",
@@ -17,6 +17,7 @@ export const commandDescriptions: Record<string, string> = {
   "tasks.get": "show one task",
   "tasks.list": "list tasks matching every filter given, a page at a time",
   "tasks.count": "count the tasks matching every filter given",
+  "tasks.labels": "list the labels in use on the tasks matching every filter given, with task counts",
   "tasks.update": "change a task's fields, or move it to another project",
   "tasks.complete": "mark a task completed",
   "tasks.reopen": "mark a completed task open again",
@@ -46,16 +47,22 @@ const flags: Record<string, string> = {
   sortDir: "sort direction (key defaults to createdAt)",
 };
 
+/** The task filter's flags, shared by every procedure that takes it. */
+const filterFlags = {
+  projectId: "only tasks of this project; repeat for several: --project-id A --project-id B",
+  labels: "has at least one of these labels: --labels a b or --labels a --labels b",
+  priority: "any of these priorities: --priority high urgent",
+};
+
 const flagsByCommand: Record<string, string> = {
   "tasks.update dueDate": "a date, YYYY-MM-DD, or null to clear it",
   "tasks.update labels": "the new labels (replace the old ones): --labels a b or --labels a --labels b",
   "tasks.update projectId": "move the task to this project",
-  "tasks.list projectId": "only tasks of this project; repeat for several: --project-id A --project-id B",
-  "tasks.count projectId": "only tasks of this project; repeat for several: --project-id A --project-id B",
-  "tasks.list labels": "has at least one of these labels: --labels a b or --labels a --labels b",
-  "tasks.count labels": "has at least one of these labels: --labels a b or --labels a --labels b",
-  "tasks.list priority": "any of these priorities: --priority high urgent",
-  "tasks.count priority": "any of these priorities: --priority high urgent",
+  ...Object.fromEntries(
+    ["tasks.list", "tasks.count", "tasks.labels"].flatMap((path) =>
+      Object.entries(filterFlags).map(([key, text]) => [`${path} ${key}`, text]),
+    ),
+  ),
 };
 
 /** The help sentence for a flag (by its input key) of the procedure at `path`. */

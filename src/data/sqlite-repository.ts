@@ -134,12 +134,21 @@ export class SqliteRepository implements Repository {
   private readonly now: Clock;
   private readonly newId: () => string;
 
+  // Look-ups by id are prepared once per connection: building a Drizzle query costs more than running it.
+  private readonly projectById;
+  private readonly projectWithCountsById;
+  private readonly taskById;
+
   constructor(
     private readonly db: Db,
     environment: Environment = {},
   ) {
     this.now = environment.clock ?? systemClock;
     this.newId = environment.newId ?? newId;
+    const id = sql.placeholder("id");
+    this.projectById = db.select().from(projects).where(eq(projects.id, id)).prepare();
+    this.projectWithCountsById = db.select(projectColumns).from(projects).where(eq(projects.id, id)).prepare();
+    this.taskById = db.select().from(tasks).where(eq(tasks.id, id)).prepare();
   }
 
   /**
@@ -151,7 +160,7 @@ export class SqliteRepository implements Repository {
   }
 
   private findProject(id: string): ProjectRecord | undefined {
-    const row = this.db.select().from(projects).where(eq(projects.id, id)).get();
+    const row = this.projectById.get({ id });
     return row && toProjectRecord(row);
   }
 
@@ -162,13 +171,13 @@ export class SqliteRepository implements Repository {
   }
 
   private requireTask(id: string): Task {
-    const row = this.db.select().from(tasks).where(eq(tasks.id, id)).get();
+    const row = this.taskById.get({ id });
     if (!row) throw taskNotFound(id);
     return toTask(row);
   }
 
   getProject(id: string): Project {
-    const row = this.db.select(projectColumns).from(projects).where(eq(projects.id, id)).get();
+    const row = this.projectWithCountsById.get({ id });
     if (!row) throw projectNotFound(id);
     return toProject(row);
   }

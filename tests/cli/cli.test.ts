@@ -1,142 +1,199 @@
-import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appRouter } from "../../src/api";
+import { runCli } from "../../src/cli/cli";
 
 /**
- * The `taskrpc` bin as a user runs it: a child process (node + the launcher) on a temporary database. Every start
- * costs about a second, so the independent cases run concurrently and each process checks as much as it can.
+ * The `taskrpc` command in-process: `runCli` with captured stdout/stderr on a temporary database file, exactly
+ * what bin/taskrpc.mjs runs (tests/cli/bin.test.ts starts the real bin as a child process).
  */
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const launcher = join(root, "bin", "taskrpc.mjs");
 const dir = mkdtempSync(join(tmpdir(), "taskrpc-cli-"));
-const db = join(dir, "cli.db");
-
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Run = { code: number | null; stdout: string; stderr: string };
+type Run = { code: number; stdout: string; stderr: string };
 
-function taskrpc(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [launcher, ...args], { cwd: dir, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
-    );
+async function taskrpc(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const run = { code: -1, stdout: "", stderr: "" };
+  run.code = await runCli(args, { stdout: (text) => (run.stdout += text), stderr: (text) => (run.stderr += text), env });
+  return run;
+}
+
+const kebab = (key: string) => key.replace(/[A-Z]/gu, (letter) => `-${letter.toLowerCase()}`);
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { inputs: z.ZodType[] } }>);
+
+describe("taskrpc --help", () => {
+  it("lists serve and every procedure of the router as a command", async () => {
+    const run = await taskrpc(["--help"]);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    for (const [path] of procedures) expect(run.stdout).toContain(`taskrpc ${path.replace(".", " ")}`);
+    expect(run.stdout).toContain("taskrpc serve [--host] [--port] [--db] [--panel]");
+    expect(run.stdout).toContain("2  bad flags or input (VALIDATION)");
   });
-}
 
-/** Runs a command that must succeed and returns its stdout parsed as the one JSON document it is. */
-async function json<T = Record<string, unknown>>(args: string[], env?: NodeJS.ProcessEnv): Promise<T> {
-  const run = await taskrpc(args, env);
-  expect(run.stderr).toBe("");
-  expect(run.code).toBe(0);
-  return JSON.parse(run.stdout) as T;
-}
+  it.each(procedures)("%s --help lists a flag for every input field, and --db", async (path, procedure) => {
+    const run = await taskrpc([...path.split("."), "--help"]);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    const input = z.toJSONSchema(procedure._def.inputs[0] ?? z.object({}), { io: "input", unrepresentable: "any" });
+    const keys = Object.keys((input as { properties?: object }).properties ?? {});
+    expect(keys.length).toBeGreaterThan(0);
+    for (const flag of [...keys.map(kebab), "db"]) expect(run.stdout).toContain(`--${flag}`);
+  });
 
-/** Runs a command that must fail: the reason on stderr, nothing on stdout, no stack trace. */
-async function failure(args: string[], code: number): Promise<string> {
-  const run = await taskrpc(["--db", db, ...args]);
-  expect(run.stdout).toBe("");
-  expect(run.code).toBe(code);
-  expect(run.stderr).not.toMatch(/\n\s+at /u);
-  return run.stderr;
-}
+  it("tasks list --help also offers --sort-by and --sort-dir", async () => {
+    const run = await taskrpc(["tasks", "list", "--help"]);
+    for (const flag of ["--sort-by", "--sort-dir", "--project-id [id]"]) expect(run.stdout).toContain(flag);
+  });
+});
 
-type Task = { id: string; title: string; completedAt: string | null };
+type Project = { id: string; name: string };
+type Task = { id: string; title: string; projectId: string; completedAt: string | null };
 type Page = { items: Task[]; nextCursor: string | null };
 
-// Generous: `npm run check` runs this beside the typecheck and the other suites on a small machine.
-describe.concurrent("taskrpc CLI", { timeout: 120_000 }, () => {
-  it("lists every procedure and serve in --help, and a command's flags in its own --help", async () => {
-    const [main, list] = await Promise.all([taskrpc(["--help"]), taskrpc(["tasks", "list", "--help"])]);
-    expect(main.code).toBe(0);
-    expect(main.stderr).toBe("");
-    const procedures = ["create", "get", "list", "update", "archive", "unarchive", "delete"].map((name) => `projects ${name}`);
-    procedures.push(...["create", "get", "list", "count", "update", "complete", "reopen", "delete"].map((name) => `tasks ${name}`));
-    for (const command of ["serve", ...procedures]) expect(main.stdout).toContain(`taskrpc ${command}`);
-    expect(list.code).toBe(0);
-    for (const flag of ["--project-id", "--status", "--labels", "--priority", "--due-from", "--sort-by", "--sort-dir", "--limit", "--cursor", "--db"]) {
-      expect(list.stdout).toContain(flag);
-    }
-  });
+describe("taskrpc commands on a database", () => {
+  const db = join(dir, "cli.db");
 
-  it("creates a project and tasks, lists them with filters, updates and completes, all as JSON", async () => {
-    // The writes run one at a time: two processes writing the same file at the same moment can still fail with
-    // "database is locked" (the repository's write transactions begin DEFERRED). The reads at the end run at once.
+  /** Runs a command that must succeed; returns its stdout parsed as the one JSON document it is. */
+  async function json<T = Record<string, unknown>>(...args: string[]): Promise<T> {
+    const run = await taskrpc(["--db", db, ...args]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    // The command closed both connections: SQLite removes the WAL files when the last one closes.
+    expect(existsSync(`${db}-wal`)).toBe(false);
+    return JSON.parse(run.stdout) as T;
+  }
+  const titles = (page: Page) => page.items.map((task) => task.title);
+
+  let home: Project;
+  let work: Project;
+  let milk: Task;
+  let call: Task;
+  let report: Task;
+  beforeAll(async () => {
     // DATABASE_PATH as the server reads it; --db (before or after the command) everywhere else.
-    const project = await json(["projects", "create", "--name", "  Home  "], { DATABASE_PATH: db });
-    expect(project).toMatchObject({ name: "Home", description: "", archived: false, version: 1, openTaskCount: 0 });
-    const projectId = String(project.id);
-
-    const create = (...flags: string[]) => json<Task>(["--db", db, "tasks", "create", "--project-id", projectId, ...flags]);
-    const milk = await create("--title", "Buy milk", "--labels", "errands", "--labels", "Shop", "--due-date", "2026-12-01", "--priority", "high");
-    expect(milk).toMatchObject({ projectId, title: "Buy milk", priority: "high", dueDate: "2026-12-01", labels: ["errands", "Shop"], completed: false, version: 1 });
-    const call = await create("--title", "Call Bob", "--labels", "phone", "home", "--due-date", "2026-03-03", "--description", "about the bike");
-    expect(call).toMatchObject({ priority: "normal", labels: ["home", "phone"], description: "about the bike" });
-
-    const updated = await json<Task>(["tasks", "update", "--db", db, "--id", milk.id, "--due-date", "2026-01-02", "--labels", "a", "b", "--expected-version", "1"]);
-    expect(updated).toMatchObject({ dueDate: "2026-01-02", labels: ["a", "b"], version: 2 });
-    const cleared = await json<Task>(["tasks", "update", "--db", db, "--id", call.id, "--due-date", "null", "--labels"]);
-    expect(cleared).toMatchObject({ dueDate: null, labels: [], description: "about the bike", version: 2 });
-    const completed = await json<Task>(["tasks", "complete", "--db", db, "--id", call.id]);
-    expect(completed).toMatchObject({ completed: true, version: 3 });
-    expect(completed.completedAt).toMatch(/Z$/u);
-
-    const list = (...flags: string[]) => json<Page>(["tasks", "list", "--db", db, ...flags]);
-    const [open, page, bySearch, count] = await Promise.all([
-      list("--project-id", projectId),
-      list("--project-id", projectId, "--project-id", "no-such-project", "--status", "all", "--sort-by", "title", "--sort-dir", "desc", "--limit", "1"),
-      list("--status", "completed", "--search", "BIKE", "--sort", '{"by":"dueDate","dir":"desc"}'),
-      json<{ count: number }>(["tasks", "count", "--db", db, "--status", "all", "--has-due-date", "--due-from", "2026-01-01", "--due-to", "2026-01-31"]),
-    ]);
-    expect(open.items.map((task) => task.title)).toEqual(["Buy milk"]);
-    expect(page.items.map((task) => task.title)).toEqual(["Call Bob"]);
-    expect(page.nextCursor).toEqual(expect.any(String));
-    expect(bySearch.items.map((task) => task.id)).toEqual([call.id]);
-    expect(count).toEqual({ count: 1 });
+    const created = await taskrpc(["projects", "create", "--name", "  Home  "], { DATABASE_PATH: db });
+    expect(created).toMatchObject({ code: 0, stderr: "" });
+    home = JSON.parse(created.stdout) as Project;
+    work = await json<Project>("projects", "create", "--name", "Work", "--description", "the office");
+    const create = (project: Project, ...flags: string[]) => json<Task>("tasks", "create", "--project-id", project.id, ...flags);
+    milk = await create(home, "--title", "Buy milk", "--labels", "errands", "--labels", "Shop", "--due-date", "2026-12-01", "--priority", "high");
+    call = await create(home, "--title", "Call Bob", "--labels", "phone", "home", "--due-date", "2026-03-03", "--description", "about the bike");
+    report = await create(work, "--title", "Write report", "--priority", "urgent");
   });
 
-  it("refuses bad input with the reason on stderr and exit code 2", async () => {
-    const [empty, unknown, date, missing] = await Promise.all([
-      failure(["projects", "create", "--name", "   "], 2),
-      failure(["projects", "create", "--name", "x", "--colour", "red"], 2),
-      failure(["tasks", "update", "--id", "t1", "--due-date", "2026-02-30"], 2),
-      failure(["tasks", "create", "--title", "x"], 2),
-    ]);
-    expect(empty).toMatch(/^VALIDATION: name: Too small/u);
-    expect(unknown).toMatch(/^VALIDATION: unknown option '--colour'/u);
-    expect(date).toMatch(/^VALIDATION: dueDate: /u);
-    expect(missing).toMatch(/^VALIDATION: required option '--project-id <string>' not specified/u);
+  it("creates projects and tasks with every kind of flag and prints them as JSON", () => {
+    expect(home).toMatchObject({ name: "Home", description: "", archived: false, version: 1, openTaskCount: 0 });
+    expect(work).toMatchObject({ name: "Work", description: "the office" });
+    // --labels repeated, and --labels with several values
+    expect(milk).toMatchObject({ projectId: home.id, title: "Buy milk", priority: "high", dueDate: "2026-12-01", labels: ["errands", "Shop"], completed: false, version: 1 });
+    expect(call).toMatchObject({ priority: "normal", labels: ["home", "phone"], description: "about the bike" });
+    expect(report).toMatchObject({ projectId: work.id, priority: "urgent", dueDate: null, labels: [] });
+  });
+
+  it("updates, clears with --due-date null and a bare --labels, completes and reopens", async () => {
+    const task = await json<Task>("tasks", "create", "--project-id", home.id, "--title", "Paint", "--labels", "x", "--due-date", "2026-05-05");
+    const updated = await json<Task>("tasks", "update", "--id", task.id, "--due-date", "2026-01-02", "--labels", "a", "b", "--expected-version", "1");
+    expect(updated).toMatchObject({ dueDate: "2026-01-02", labels: ["a", "b"], version: 2 });
+    const cleared = await json<Task>("tasks", "update", "--id", task.id, "--due-date", "null", "--labels");
+    expect(cleared).toMatchObject({ dueDate: null, labels: [], title: "Paint", version: 3 });
+    const completed = await json<Task>("tasks", "complete", "--id", task.id, "--expected-version", "3");
+    expect(completed).toMatchObject({ completed: true, version: 4 });
+    expect(completed.completedAt).toMatch(/Z$/u);
+    expect(await json<Task>("tasks", "reopen", "--id", task.id)).toMatchObject({ completed: false, completedAt: null });
+    const moved = await json<Task>("tasks", "update", "--id", task.id, "--project-id", work.id);
+    expect(moved.projectId).toBe(work.id);
+    expect(await json("tasks", "delete", "--id", task.id)).toBeTruthy();
+    expect((await taskrpc(["tasks", "get", "--db", db, "--id", task.id])).code).toBe(1);
+  });
+
+  it("takes --db before or after the command", async () => {
+    const run = await taskrpc(["tasks", "get", "--id", milk.id, "--db", db]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ title: "Buy milk" });
+  });
+
+  it("filters by one --project-id, or by several when it is repeated", async () => {
+    expect(titles(await json<Page>("tasks", "list", "--project-id", home.id)).sort()).toEqual(["Buy milk", "Call Bob"]);
+    const both = await json<Page>("tasks", "list", "--project-id", home.id, "--project-id", work.id);
+    expect(titles(both).sort()).toEqual(["Buy milk", "Call Bob", "Write report"]);
+    expect(await json("tasks", "count", "--project-id", work.id, "--project-id", "no-such-project")).toEqual({ count: 1 });
+  });
+
+  it("filters by array flags: --labels and --priority with several values", async () => {
+    expect(titles(await json<Page>("tasks", "list", "--labels", "phone", "errands")).sort()).toEqual(["Buy milk", "Call Bob"]);
+    expect(titles(await json<Page>("tasks", "list", "--labels", "phone", "--labels", "nothing"))).toEqual(["Call Bob"]);
+    expect(titles(await json<Page>("tasks", "list", "--priority", "high", "urgent")).sort()).toEqual(["Buy milk", "Write report"]);
+  });
+
+  it("reads a bare boolean flag as true and takes an explicit false", async () => {
+    expect(await json("tasks", "count", "--has-due-date")).toEqual({ count: 2 });
+    expect(await json("tasks", "count", "--has-due-date", "true")).toEqual({ count: 2 });
+    expect(await json("tasks", "count", "--has-due-date", "false")).toEqual({ count: 1 });
+    const archived = await json<Project>("projects", "create", "--name", "Old");
+    await json("projects", "archive", "--id", archived.id);
+    const names = async (...flags: string[]) =>
+      (await json<{ items: Project[] }>("projects", "list", ...flags)).items.map((project) => project.name);
+    expect(await names("--archived")).toEqual(["Old"]);
+    expect(await names("--archived", "true")).toEqual(["Old"]);
+    expect(await names("--archived", "false")).toEqual(["Home", "Work"]);
+    expect(await json("tasks", "count", "--has-due-date", "false", "--include-archived-projects")).toEqual({ count: 1 });
+  });
+
+  it("sorts by --sort-by/--sort-dir, either alone, or by the whole --sort as JSON", async () => {
+    const list = async (...flags: string[]) => titles(await json<Page>("tasks", "list", ...flags));
+    expect(await list("--sort-by", "title", "--sort-dir", "desc")).toEqual(["Write report", "Call Bob", "Buy milk"]);
+    expect(await list("--sort-by", "title")).toEqual(["Buy milk", "Call Bob", "Write report"]);
+    expect(await list("--sort-dir", "desc")).toEqual(["Write report", "Call Bob", "Buy milk"]);
+    expect(await list("--sort-dir", "asc")).toEqual(["Buy milk", "Call Bob", "Write report"]);
+    expect(await list("--sort", '{"by":"dueDate","dir":"desc"}', "--has-due-date")).toEqual(["Buy milk", "Call Bob"]);
+  });
+
+  it("pages with --limit and --cursor, and filters by status, search and due dates", async () => {
+    const first = await json<Page>("tasks", "list", "--status", "all", "--sort-by", "title", "--limit", "2");
+    expect(titles(first)).toEqual(["Buy milk", "Call Bob"]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await json<Page>("tasks", "list", "--status", "all", "--sort-by", "title", "--limit", "2", "--cursor", String(first.nextCursor));
+    expect(titles(second)).toEqual(["Write report"]);
+    expect(titles(await json<Page>("tasks", "list", "--search", "BIKE"))).toEqual(["Call Bob"]);
+    expect(await json("tasks", "count", "--status", "completed")).toEqual({ count: 0 });
+    expect(await json("tasks", "count", "--due-from", "2026-03-01", "--due-to", "2026-03-31")).toEqual({ count: 1 });
+  });
+
+  /** Runs a command that must fail: the reason on stderr, nothing on stdout, no stack trace. */
+  async function failure(args: string[], code: number): Promise<string> {
+    const run = await taskrpc(["--db", db, ...args]);
+    expect(run.stdout).toBe("");
+    expect(run.code).toBe(code);
+    expect(run.stderr).not.toMatch(/\n\s+at /u);
+    return run.stderr;
+  }
+
+  it.each([
+    ["an empty name", ["projects", "create", "--name", "   "], /^VALIDATION: name: Too small/u],
+    ["an unknown flag", ["projects", "create", "--name", "x", "--colour", "red"], /^VALIDATION: unknown option '--colour'/u],
+    ["an impossible date", ["tasks", "update", "--id", "t1", "--due-date", "2026-02-30"], /^VALIDATION: dueDate: /u],
+    ["a missing required flag", ["tasks", "create", "--title", "x"], /^VALIDATION: required option '--project-id <string>' not specified/u],
+    ["a word for a number", ["tasks", "list", "--limit", "ten"], /^VALIDATION: limit: .*expected number, received string/u],
+    ["a number out of range", ["tasks", "list", "--limit", "0"], /^VALIDATION: limit: Too small/u],
+    ["a value not among the choices", ["tasks", "list", "--status", "maybe"], /^VALIDATION: option '--status .*' argument 'maybe' is invalid/u],
+    ["--sort with --sort-by", ["tasks", "list", "--sort", '{"by":"title"}', "--sort-by", "title"], /^VALIDATION: option '--sort-by <key>' cannot be used with option '--sort/u],
+    ["an unknown command", ["tasks", "frobnicate"], /^VALIDATION: unknown command 'frobnicate'/u],
+    ["a group without its command", ["tasks"], /^Usage: taskrpc tasks .*\n[^]*tasks: create, get, list/u],
+  ])("refuses %s with VALIDATION on stderr and exit code 2", async (_, args, reason) => {
+    expect(await failure(args, 2)).toMatch(reason);
   });
 
   it("reports what does not exist with its reason and exit code 1", async () => {
-    const [task, project] = await Promise.all([
-      failure(["tasks", "get", "--id", "no-such-task"], 1),
-      failure(["tasks", "create", "--project-id", "no-such-project", "--title", "x"], 1),
-    ]);
-    expect(task).toMatch(/^TASK_NOT_FOUND: /u);
-    expect(project).toMatch(/^PROJECT_NOT_FOUND: /u);
+    expect(await failure(["tasks", "get", "--id", "no-such-task"], 1)).toMatch(/^TASK_NOT_FOUND: /u);
+    expect(await failure(["tasks", "create", "--project-id", "no-such-project", "--title", "x"], 1)).toMatch(/^PROJECT_NOT_FOUND: /u);
+    expect(await failure(["tasks", "update", "--id", milk.id, "--title", "y", "--expected-version", "9"], 1)).toMatch(/^VERSION_MISMATCH: /u);
   });
 
-  it("serves the API with `serve`, answers /healthz, and stops on SIGTERM with exit code 0", async () => {
-    const child = spawn(process.execPath, [launcher, "serve", "--port", "0", "--db", join(dir, "serve.db")], { cwd: dir });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on("data", () => {
-        const match = /listening on (http:\/\/[^\s]+)/u.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      });
-      void exited.then(() => reject(new Error(`serve exited before listening:\n${output}`)));
-    });
-    const health = await fetch(`${url}/healthz`);
-    expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok" });
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    expect(output).toContain(join(dir, "serve.db"));
+  it("reports a database it cannot open as INTERNAL with exit code 1", async () => {
+    const run = await taskrpc(["projects", "list", "--db", join(dir, "cli.db", "not-a-folder", "x.db")]);
+    expect(run).toMatchObject({ code: 1, stdout: "" });
+    expect(run.stderr).toMatch(/^INTERNAL: cannot open database .*not-a-folder/u);
   });
 });

@@ -1,0 +1,69 @@
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+/**
+ * The real `taskrpc` bin as a user runs it: node + bin/taskrpc.mjs (tsx's loader) as a child process. Each start
+ * costs about 0.7 s of CPU, so there are only these few and they run at once; every other behaviour of the command
+ * is tested in-process through `runCli` (tests/cli/cli.test.ts).
+ */
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const launcher = join(root, "bin", "taskrpc.mjs");
+const dir = mkdtempSync(join(tmpdir(), "taskrpc-bin-"));
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function taskrpc(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [launcher, ...args], { cwd: dir }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+// Generous: `npm run check` runs this beside the typecheck and the other suites on a small machine.
+describe.concurrent("bin/taskrpc.mjs", { timeout: 60_000 }, () => {
+  it("prints --help listing the commands, exit code 0", async () => {
+    const run = await taskrpc(["--help"]);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    for (const command of ["serve", "projects create", "tasks list"]) expect(run.stdout).toContain(`taskrpc ${command}`);
+  });
+
+  it("runs a procedure on --db and prints the result as JSON", async () => {
+    const run = await taskrpc(["projects", "create", "--name", "Home", "--db", join(dir, "bin.db")]);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(run.stdout)).toMatchObject({ name: "Home", archived: false, version: 1 });
+  });
+
+  it("refuses bad input with exit code 2 and the reason on stderr", async () => {
+    const run = await taskrpc(["projects", "create", "--name", "   ", "--db", join(dir, "bad.db")]);
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toMatch(/^VALIDATION: name: Too small/u);
+    expect(run.stderr).not.toMatch(/\n\s+at /u);
+  });
+
+  it("serves the API with `serve`, answers /healthz, and stops on SIGTERM with exit code 0", async () => {
+    const database = join(dir, "serve.db");
+    const child = spawn(process.execPath, [launcher, "serve", "--port", "0", "--db", database], { cwd: dir });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", () => {
+        const match = /listening on (http:\/\/[^\s]+)/u.exec(output);
+        if (match?.[1]) resolve(match[1]);
+      });
+      void exited.then(() => reject(new Error(`serve exited before listening:\n${output}`)));
+    });
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(output).toContain(database);
+  });
+});
