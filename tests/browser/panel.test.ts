@@ -53,10 +53,11 @@ describe("the tRPC panel in a browser", () => {
 
     // The answer, as the page shows it (the "Response" heading comes a moment before its content).
     const card = form.locator("xpath=..");
-    await card.filter({ hasText: /name:\s*string\s*"Made in the panel"/u }).waitFor();
+    // Wait until the whole answer is drawn (the viewer can paint the name before the id).
+    await card.filter({ hasText: /name:\s*string\s*"Made in the panel"/u }).filter({ hasText: /id:\s*string\s*"[^"]+"/u }).waitFor();
     const shown = await card.innerText();
     const id = /id:\s*string\s*"([^"]+)"/u.exec(shown)?.[1];
-    expect(id).toBeTruthy();
+    expect(id, `the response card shows:\n${shown}`).toBeTruthy();
 
     await form.evaluate((element) => element.parentElement?.parentElement?.scrollIntoView());
     mkdirSync(dirname(artifact), { recursive: true });
