@@ -1,9 +1,9 @@
-import type { inferProcedureBuilderResolverOptions } from "@trpc/server";
+import type { inferProcedureBuilderResolverOptions, TRPCError } from "@trpc/server";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { appRouter, createCallerFactory, createContext } from "../../src/api";
 import type { mutationProcedure, queryProcedure } from "../../src/api/trpc";
 import type { ReadRepository, Repository } from "../../src/data";
-import { createProjectInput } from "../../src/domain";
+import { createProjectInput, createTaskInput } from "../../src/domain";
 import { openTestDatabase } from "../support/database";
 
 // Read-only queries by construction: every query procedure is handed the read-only repository, whose
@@ -13,9 +13,13 @@ import { openTestDatabase } from "../support/database";
 type Procedures = Record<string, { _def: { type: string; inputs: { parse?: (value: unknown) => unknown }[] } }>;
 const procedures = Object.entries(appRouter._def.procedures as unknown as Procedures);
 
-/** The first of a few generic inputs that the procedure's schema accepts; the call may then fail on lookup. */
-const candidates = [{}, { id: "missing" }, { name: "probe" }, { projectId: "missing", title: "probe" }];
-function acceptedInput(inputs: Procedures[string]["_def"]["inputs"]): unknown {
+/**
+ * The first of a few generic inputs that the procedure's schema accepts. Their ids name a project and a task
+ * that exist, so the procedure really reaches storage: a write slipped into a query is attempted, and refused.
+ */
+function acceptedInput(path: string, inputs: Procedures[string]["_def"]["inputs"], ids: { projectId: string; taskId: string }): unknown {
+  const id = path.startsWith("projects.") ? ids.projectId : ids.taskId;
+  const candidates = [{}, { id }, { name: "probe" }, { projectId: ids.projectId, title: "probe" }];
   const input = candidates.find((candidate) =>
     inputs.every((parser) => {
       try {
@@ -43,8 +47,12 @@ function recording<T extends object>(target: T, calls: string[]): T {
   });
 }
 
-async function callAndRecord(path: string, input: unknown) {
+/** Calls the procedure on a store holding one project and one task; records which repository it used. */
+async function callAndRecord(path: string, inputs: Procedures[string]["_def"]["inputs"]) {
   const database = openTestDatabase();
+  const project = database.write.createProject(createProjectInput.parse({ name: "Seeded" }));
+  const task = database.write.createTask(createTaskInput.parse({ projectId: project.id, title: "Seeded" }));
+  const input = acceptedInput(path, inputs, { projectId: project.id, taskId: task.id });
   const reads: string[] = [];
   const writes: string[] = [];
   const caller = createCallerFactory(appRouter)(
@@ -53,8 +61,11 @@ async function callAndRecord(path: string, input: unknown) {
   const call = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
     input: unknown,
   ) => Promise<unknown>;
-  await call(input).catch(() => undefined);
-  return { reads, writes, database };
+  const failure = await call(input).then(
+    () => undefined,
+    (error: unknown) => error as TRPCError,
+  );
+  return { reads, writes, database, failure };
 }
 
 describe("every procedure gets only the access its kind allows", () => {
@@ -66,16 +77,18 @@ describe("every procedure gets only the access its kind allows", () => {
   for (const [path, procedure] of procedures) {
     if (procedure._def.type === "query") {
       it(`query ${path} reads through the read-only repository and never touches the writing one`, async () => {
-        const { reads, writes, database } = await callAndRecord(path, acceptedInput(procedure._def.inputs));
+        const { reads, writes, database, failure } = await callAndRecord(path, procedure._def.inputs);
         expect(reads.length).toBeGreaterThan(0);
         expect(writes).toEqual([]);
+        // A write attempted through the read-only connection would surface here as an internal error.
+        expect(failure?.code).not.toBe("INTERNAL_SERVER_ERROR");
         // The repository it was handed cannot write, even when forced past the type system.
         const forced = database.read as unknown as Repository;
         expect(() => forced.createProject(createProjectInput.parse({ name: "sneaky" }))).toThrow(/readonly/i);
       });
     } else {
       it(`mutation ${path} makes exactly one call, one transaction, on the writing repository`, async () => {
-        const { reads, writes } = await callAndRecord(path, acceptedInput(procedure._def.inputs));
+        const { reads, writes } = await callAndRecord(path, procedure._def.inputs);
         expect(writes).toHaveLength(1);
         expect(reads).toEqual([]);
       });
