@@ -52,6 +52,16 @@ describe("INTERNAL errors", () => {
     await expectInternal(client.tasks.list.query(), "tasks.list");
   });
 
+  it("a result that breaks the output schema is INTERNAL too, without the schema's issues", async () => {
+    const database = openTestDatabase();
+    const read = Object.create(database.read) as ReadRepository;
+    read.getProject = () => ({ id: "p", name: 42 }) as never;
+    const client = createTestClient({ read, write: database.write });
+    const error = await expectInternal(client.projects.get.query({ id: "p" }), "projects.get");
+    expect(error.message).toBe("Internal server error");
+    expect(JSON.stringify(error.shape)).not.toMatch(/"issues"|archivedAt|expected/u);
+  });
+
   it("a failure in one call does not affect the next call's reason", async () => {
     const repositories = brokenRepositories("read", "countTasks");
     const client = createTestClient(repositories);
@@ -178,5 +188,52 @@ describe("error messages", () => {
       expect(page.items.map((item) => item.id), search).toEqual(expected);
       expect((await client.tasks.count.query({ search })).count, search).toBe(expected.length);
     }
+  });
+});
+
+describe("the message of a refusal says what to do next", () => {
+  it("VERSION_MISMATCH names the project or task, its current version and the one expected", async () => {
+    const client = createTestClient();
+    const project = await makeProject(client);
+    const task = await makeTask(client, project.id);
+    const stale = { expectedVersion: 5 };
+    const calls: [Promise<unknown>, string][] = [
+      [client.projects.update.mutate({ id: project.id, name: "x", ...stale }), `Project ${project.id}`],
+      [client.projects.archive.mutate({ id: project.id, ...stale }), `Project ${project.id}`],
+      [client.projects.unarchive.mutate({ id: project.id, ...stale }), `Project ${project.id}`],
+      [client.projects.delete.mutate({ id: project.id, ...stale }), `Project ${project.id}`],
+      [client.tasks.update.mutate({ id: task.id, title: "x", ...stale }), `Task ${task.id}`],
+      [client.tasks.complete.mutate({ id: task.id, ...stale }), `Task ${task.id}`],
+      [client.tasks.reopen.mutate({ id: task.id, ...stale }), `Task ${task.id}`],
+      [client.tasks.delete.mutate({ id: task.id, ...stale }), `Task ${task.id}`],
+    ];
+    for (const [call, what] of calls) {
+      const error = await expectReason(call, "VERSION_MISMATCH");
+      expect(error.message).toBe(`${what} is at version 1, not the expected 5`);
+    }
+  });
+
+  it("PROJECT_NOT_FOUND on a move names the project that does not exist", async () => {
+    const client = createTestClient();
+    const project = await makeProject(client);
+    const task = await makeTask(client, project.id);
+    const error = await expectReason(client.tasks.update.mutate({ id: task.id, projectId: "nowhere" }), "PROJECT_NOT_FOUND");
+    expect(error.message).toBe("Project nowhere does not exist");
+  });
+
+  it("INVALID_CURSOR tells a malformed cursor from one of another query", async () => {
+    const client = createTestClient();
+    const project = await makeProject(client);
+    await makeTask(client, project.id);
+    await makeTask(client, project.id);
+    const cursor = (await client.tasks.list.query({ limit: 1 })).nextCursor ?? "";
+    const malformed = await expectReason(client.tasks.list.query({ limit: 1, cursor: "garbage" }), "INVALID_CURSOR");
+    expect(malformed.message).toMatch(/malformed; pass nextCursor exactly as it was returned/u);
+    const other = await expectReason(client.tasks.list.query({ limit: 1, status: "all", cursor }), "INVALID_CURSOR");
+    expect(other.message).toMatch(/belongs to another query; page with the same filters and sort/u);
+    const [owner, , id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    const forged = Buffer.from(JSON.stringify([owner, null, id])).toString("base64url");
+    const wrongKey = await expectReason(client.tasks.list.query({ limit: 1, cursor: forged }), "INVALID_CURSOR");
+    expect(wrongKey.message).toMatch(/malformed; pass nextCursor exactly as it was returned/u);
   });
 });

@@ -87,6 +87,19 @@ describe("labels", () => {
     await expectInvalid(client.tasks.create.mutate({ projectId: project.id, title: "x", labels: ["a", "work", " WORK "] }), ["labels", 2]);
     await expectInvalid(client.tasks.update.mutate({ id: task.id, labels: ["keep", "KEEP"] }), ["labels", 1]);
     expect(await client.tasks.get.query({ id: task.id })).toEqual(task);
+    const error = await expectInvalid(client.tasks.create.mutate({ projectId: project.id, title: "x", labels: ["Home", "home"] }), ["labels", 1]);
+    expect(error.data?.issues?.find((issue) => issue.path.join(".") === "labels.1")?.message).toBe(
+      'Duplicate label "home" (labels are case-insensitive)',
+    );
+  });
+
+  it("finds duplicates by the lower-cased label, as labels are stored and filtered (k and the Kelvin sign K)", async () => {
+    const client = createTestClient();
+    const { project } = await projectAndTask(client);
+    await expectInvalid(client.tasks.create.mutate({ projectId: project.id, title: "x", labels: ["k", "\u212A"] }), ["labels", 1]);
+    // Letters that only upper-case alike are different labels.
+    const task = await client.tasks.create.mutate({ projectId: project.id, title: "x", labels: ["ss", "\u00DF"] });
+    expect(task.labels).toEqual(["ss", "\u00DF"]);
   });
 
   it("rejects bad labels in the list filter too", async () => {
@@ -297,5 +310,14 @@ describe("several problems at once", () => {
     const client = createTestClient();
     const error = await expectInvalid(client.projects.create.mutate({ name: "" }), ["name"]);
     expect(error.message).toMatch(/name/);
+  });
+
+  it("names each offending field in the message by its dotted path, and a wrong input as a whole as input", async () => {
+    const client = createTestClient();
+    const error = await expectInvalid(client.tasks.list.query(bad({ sort: { by: "size" }, limit: 0 })), ["sort", "by"]);
+    const [sortIssue, limitIssue] = error.data?.issues ?? [];
+    expect(error.message).toBe(`Invalid input: sort.by: ${sortIssue?.message}; limit: ${limitIssue?.message}`);
+    const whole = await expectInvalid(client.projects.create.mutate(bad("just a name")), []);
+    expect(whole.message).toBe(`Invalid input: input: ${whole.data?.issues?.[0]?.message}`);
   });
 });

@@ -277,6 +277,36 @@ describe.each(implementations)("tasks.list order and paging ($name)", ({ open })
       expectReason(() => listTasks(write, { ...query, projectId: project.id, cursor }), "INVALID_CURSOR");
     });
 
+    it("reject a forged cursor that names this query but whose sort key or id has the wrong type, or extra parts", () => {
+      const { write } = open();
+      const project = createProject(write);
+      for (const title of ["a", "b", "c"]) createTask(write, project.id, { title });
+      const query = { sort: { by: "title", dir: "asc" }, limit: 1 } as const;
+      const [owner, key, id] = JSON.parse(Buffer.from(listTasks(write, query).nextCursor!, "base64url").toString("utf8")) as unknown[];
+      const forge = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString("base64url");
+      // Re-encoded as it was, the cursor still pages.
+      expect(listTasks(write, { ...query, cursor: forge([owner, key, id]) }).items.map((t) => t.title)).toEqual(["b"]);
+      for (const parts of [[owner, null, id], [owner, {}, id], [owner, [key], id], [owner, key, 7], [owner, key, null], [owner, key], [owner, key, id, "x"]]) {
+        expectReason(() => listTasks(write, { ...query, cursor: forge(parts) }), "INVALID_CURSOR");
+      }
+    });
+
+    it("answer a forged cursor whose key has the other kind (number or text) as SQLite orders them: numbers first", () => {
+      const { write } = open();
+      const project = createProject(write);
+      for (const title of ["a", "b", "c"]) createTask(write, project.id, { title, priority: "high" });
+      const forge = (query: Parameters<typeof listTasks>[1], key: unknown) => {
+        const [owner] = JSON.parse(Buffer.from(listTasks(write, query).nextCursor!, "base64url").toString("utf8")) as unknown[];
+        // "~" sorts after every id, so only the key can let a row through.
+        return listTasks(write, { ...query, cursor: Buffer.from(JSON.stringify([owner, key, "~"])).toString("base64url") });
+      };
+      const byTitle = { sort: { by: "title", dir: "asc" }, limit: 2 } as const;
+      expect(forge(byTitle, 0).items.map((t) => t.title)).toEqual(["a", "b"]);
+      expect(forge({ ...byTitle, sort: { by: "title", dir: "desc" } }, 0).items).toEqual([]);
+      expect(forge({ sort: { by: "priority", dir: "asc" }, limit: 2 }, "a").items).toEqual([]);
+      expect(forge({ sort: { by: "priority", dir: "desc" }, limit: 2 }, "a").items).toHaveLength(2);
+    });
+
     it("reject a project cursor", () => {
       const { write } = open();
       const project = createProject(write);

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { readServerConfig, type ServerConfig } from "../../src/server/config";
-import { startService } from "../../src/server/serve";
+import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
+import { readServerConfig, serverUsage, type ServerConfig } from "../../src/server/config";
+import { serve, startService } from "../../src/server/serve";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -70,5 +70,58 @@ describe("configuration", () => {
     expect(() => readServerConfig(["--port", "eighty"], {})).toThrow('Invalid port "eighty"');
     expect(() => readServerConfig([], { PORT: "70000" })).toThrow(/Invalid port "70000"/u);
     expect(() => readServerConfig(["--verbose"], {})).toThrow(/--verbose/u);
+  });
+
+  it("takes every port from 0 (any free one) to 65535, and nothing outside", () => {
+    expect(readServerConfig(["--port", "0"], {})).toMatchObject({ port: 0 });
+    expect(readServerConfig([], { PORT: "65535" })).toMatchObject({ port: 65_535 });
+    expect(() => readServerConfig(["--port=-1"], {})).toThrow('Invalid port "-1"');
+    expect(() => readServerConfig(["--port", "65536"], {})).toThrow('Invalid port "65536"');
+  });
+});
+
+/** serve() is what `npm start` runs: here with process.exit and the console replaced, and signals emitted in-process. */
+describe("serve", () => {
+  function watchProcess() {
+    const info = vi.spyOn(console, "info").mockImplementation(() => undefined);
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const exit = vi.spyOn(process, "exit").mockImplementation((code) => {
+      throw new Error(`exit ${String(code)}`);
+    });
+    const before = { SIGINT: process.listeners("SIGINT"), SIGTERM: process.listeners("SIGTERM") };
+    const added = (signal: "SIGINT" | "SIGTERM") => process.listeners(signal).filter((listener) => !before[signal].includes(listener));
+    onTestFinished(() => {
+      vi.restoreAllMocks();
+      for (const signal of ["SIGINT", "SIGTERM"] as const) for (const listener of added(signal)) process.off(signal, listener);
+    });
+    return { info, error, exit, added };
+  }
+
+  it("prints the usage for --help and starts nothing", async () => {
+    const { info, exit, added } = watchProcess();
+    await serve(["--help"]);
+    expect(info.mock.calls).toEqual([[serverUsage]]);
+    expect(exit).not.toHaveBeenCalled();
+    expect([...added("SIGINT"), ...added("SIGTERM")]).toEqual([]);
+  });
+
+  it("exits 2 on a bad flag, with the problem and the usage", async () => {
+    const { error, exit } = watchProcess();
+    await expect(serve(["--port", "eighty"])).rejects.toThrow("exit 2");
+    expect(exit).toHaveBeenCalledWith(2);
+    expect(error.mock.calls).toEqual([[`taskrpc: Invalid port "eighty": give a whole number from 0 to 65535\n\n${serverUsage}`]]);
+  });
+
+  it.each(["SIGINT", "SIGTERM"] as const)("runs until %s, then stops, says so and exits 0", async (signal) => {
+    const { info, exit } = watchProcess();
+    exit.mockImplementation(() => undefined as never);
+    const settings = config();
+    await serve(["--port", "0", "--db", settings.databasePath]);
+    const url = /listening on (\S+) /u.exec(String(info.mock.calls[0]?.[0]))?.[1];
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    process.emit(signal, signal);
+    await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(0));
+    expect(info.mock.calls.slice(1)).toEqual([[`taskrpc: ${signal} received, finishing requests in flight`], ["taskrpc: stopped"]]);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 });
