@@ -55,7 +55,8 @@ describe("the tRPC panel in a browser", () => {
     const card = form.locator("xpath=..");
     // Wait until the whole answer is drawn (the viewer can paint the name before the id).
     await card.filter({ hasText: /name:\s*string\s*"Made in the panel"/u }).filter({ hasText: /id:\s*string\s*"[^"]+"/u }).waitFor();
-    const shown = await card.innerText();
+    // textContent, as the wait above matched: innerText can lag behind while the viewer lays the answer out.
+    const shown = (await card.textContent()) ?? "";
     const id = /id:\s*string\s*"([^"]+)"/u.exec(shown)?.[1];
     expect(id, `the response card shows:\n${shown}`).toBeTruthy();
 
