@@ -1,21 +1,27 @@
 #!/usr/bin/env node
-// One command for the whole loop: every step runs at once (they are independent); on success it prints
-// one line of timings, on failure only the output of the first failing step, in the order listed.
+// One command for the whole loop: the package.json scripts typecheck, lint, layers and test run at once (they
+// are independent); on success it prints one line of timings, on failure only the output of the first failing
+// step, in the order listed. The scripts are run straight from package.json (not through `npm run`, whose
+// start-up would add about 0.3 s per step), so each step is defined once, there.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
 
+const { scripts } = JSON.parse(readFileSync("package.json", "utf8"));
 const steps = [
-  { name: "typecheck", command: "tsgo", args: ["--noEmit"] },
-  { name: "lint", command: "eslint", args: ["--cache", "--max-warnings=0", "."] },
-  { name: "layers", command: "depcruise", args: ["src", "tests", "sdk", "scripts", "--output-type", "err-long"] },
-  { name: "test", command: "vitest", args: ["run", "--reporter=dot"] },
+  { name: "typecheck" },
+  { name: "lint" },
+  { name: "layers" },
+  { name: "test", extra: " --reporter=dot" },
 ];
+const env = { ...process.env, FORCE_COLOR: "1", PATH: [join(process.cwd(), "node_modules", ".bin"), process.env.PATH].join(delimiter) };
 
 const started = performance.now();
 const children = [];
 const results = steps.map(
   (step) =>
     new Promise((resolve) => {
-      const child = spawn(step.command, step.args, { env: { ...process.env, FORCE_COLOR: "1" } });
+      const child = spawn(scripts[step.name] + (step.extra ?? ""), { shell: true, env });
       children.push(child);
       let output = "";
       child.stdout.on("data", (chunk) => (output += chunk));
