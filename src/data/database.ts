@@ -6,7 +6,6 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import type { Environment, Repositories } from "./repository";
-import * as schema from "./schema";
 import { SqliteRepository } from "./sqlite-repository";
 
 export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
@@ -44,7 +43,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): TaskDatab
   writer.pragma("journal_mode = WAL");
   writer.pragma("foreign_keys = ON");
   writer.pragma("synchronous = NORMAL");
-  const writeDb = drizzle(writer, { schema });
+  const writeDb = drizzle(writer);
   migrate(writeDb, { migrationsFolder });
 
   const reader = new Database(file, { readonly: true, fileMustExist: true, verbose });
@@ -53,7 +52,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): TaskDatab
   return {
     path: file,
     write: new SqliteRepository(writeDb, options),
-    read: new SqliteRepository(drizzle(reader, { schema }), options),
+    read: new SqliteRepository(drizzle(reader), options),
     close() {
       reader.close();
       writer.close();

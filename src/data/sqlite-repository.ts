@@ -31,12 +31,10 @@ import {
 import { decodeCursor, encodeCursor, fingerprint } from "./cursor";
 import { newId } from "./ids";
 import { systemClock, type Clock, type Environment, type Repository } from "./repository";
-import * as schema from "./schema";
+import { projects, taskLabels, tasks } from "./schema";
 import { taskSortKey } from "./task-order";
 
-const { projects, tasks, taskLabels } = schema;
-
-export type Db = BetterSQLite3Database<typeof schema>;
+export type Db = BetterSQLite3Database;
 
 type TaskRow = typeof tasks.$inferSelect;
 type ProjectRow = typeof projects.$inferSelect;

@@ -40,10 +40,8 @@ export function createTaskServer(repositories: Repositories, { log = console, pa
     if (closing) res.setHeader("connection", "close");
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname.startsWith("/trpc/")) {
-      // curl -d sends form encoding by default; the body is JSON either way, so read it as JSON.
-      if (req.method === "POST" && !req.headers["content-type"]?.includes("json")) {
-        req.headers["content-type"] = "application/json";
-      }
+      // curl -d sends form encoding by default; a body here is JSON whatever it is labelled.
+      if (req.method === "POST") req.headers["content-type"] = "application/json";
       return trpc(req, res);
     }
     if (url.pathname === "/healthz" && req.method === "GET") {
