@@ -5,6 +5,7 @@ import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../../src/api";
 import { runCli } from "../../src/cli/cli";
+import { commandDescriptions, describeFlag } from "../../src/cli/help";
 
 /**
  * The `taskrpc` command in-process: `runCli` with captured stdout/stderr on a temporary database file, exactly
@@ -21,6 +22,7 @@ async function taskrpc(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run
   return run;
 }
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/gu, "\\$&");
 const kebab = (key: string) => key.replace(/[A-Z]/gu, (letter) => `-${letter.toLowerCase()}`);
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { inputs: z.ZodType[] } }>);
 
@@ -40,6 +42,36 @@ describe("taskrpc --help", () => {
     const keys = Object.keys((input as { properties?: object }).properties ?? {});
     expect(keys.length).toBeGreaterThan(0);
     for (const flag of [...keys.map(kebab), "db"]) expect(run.stdout).toContain(`--${flag}`);
+  });
+
+  it.each(procedures)("%s --help says what the command does and what each flag means", async (path, procedure) => {
+    const run = await taskrpc([...path.split("."), "--help"]);
+    // Commander wraps long lines; compare with the whitespace folded.
+    const help = run.stdout.replace(/\s+/gu, " ");
+    expect(help).toContain(commandDescriptions[path]);
+    const input = z.toJSONSchema(procedure._def.inputs[0] ?? z.object({}), { io: "input", unrepresentable: "any" });
+    for (const key of Object.keys((input as { properties?: object }).properties ?? {})) {
+      const text = describeFlag(path, key);
+      expect(text, `a help sentence for ${path} --${kebab(key)} in src/cli/help.ts`).toEqual(expect.any(String));
+      expect(help).toMatch(new RegExp(`--${kebab(key)} \\S+ ${escape(text ?? "")}`, "u"));
+    }
+  });
+
+  it("words the flags each command's way", async () => {
+    const help = async (...args: string[]) => (await taskrpc([...args, "--help"])).stdout.replace(/\s+/gu, " ");
+    expect(await help("tasks", "get")).toContain("--id <string> the task's id");
+    expect(await help("projects", "get")).toContain("--id <string> the project's id");
+    expect(await help("tasks", "update")).toContain("--due-date [date] a date, YYYY-MM-DD, or null to clear it");
+    expect(await help("tasks", "create")).toContain("--due-date [date] a date, YYYY-MM-DD (default: null)");
+    expect(await help("tasks", "list")).toContain("--project-id [id] only tasks of this project; repeat for several");
+    expect(await help("tasks", "create")).toContain("--project-id <string> the project's id");
+  });
+
+  it("lists every command with its flags, required ones with their value", async () => {
+    const { stdout } = await taskrpc(["--help"]);
+    expect(stdout).toContain("All commands:\n  taskrpc serve [--host] [--port] [--db] [--panel]\n  taskrpc projects create --name <string> [--description]\n");
+    expect(stdout).toMatch(/^ {2}taskrpc tasks get --id <string>$/mu);
+    expect(stdout).toMatch(/^ {2}taskrpc tasks list \[--project-id\] .* \[--sort-by\] \[--sort-dir\]$/mu);
   });
 
   it("tasks list --help also offers --sort-by and --sort-dir", async () => {
@@ -143,8 +175,9 @@ describe("taskrpc commands on a database", () => {
 
   it("sorts by --sort-by/--sort-dir, either alone, or by the whole --sort as JSON", async () => {
     const list = async (...flags: string[]) => titles(await json<Page>("tasks", "list", ...flags));
-    expect(await list("--sort-by", "title", "--sort-dir", "desc")).toEqual(["Write report", "Call Bob", "Buy milk"]);
-    expect(await list("--sort-by", "title")).toEqual(["Buy milk", "Call Bob", "Write report"]);
+    // Created milk, call, report; priorities high, normal, urgent: every order below tells the keys apart.
+    expect(await list("--sort-by", "priority", "--sort-dir", "desc")).toEqual(["Write report", "Buy milk", "Call Bob"]);
+    expect(await list("--sort-by", "priority")).toEqual(["Call Bob", "Buy milk", "Write report"]);
     expect(await list("--sort-dir", "desc")).toEqual(["Write report", "Call Bob", "Buy milk"]);
     expect(await list("--sort-dir", "asc")).toEqual(["Buy milk", "Call Bob", "Write report"]);
     expect(await list("--sort", '{"by":"dueDate","dir":"desc"}', "--has-due-date")).toEqual(["Buy milk", "Call Bob"]);
@@ -176,6 +209,7 @@ describe("taskrpc commands on a database", () => {
     ["an impossible date", ["tasks", "update", "--id", "t1", "--due-date", "2026-02-30"], /^VALIDATION: dueDate: /u],
     ["a missing required flag", ["tasks", "create", "--title", "x"], /^VALIDATION: required option '--project-id <string>' not specified/u],
     ["a word for a number", ["tasks", "list", "--limit", "ten"], /^VALIDATION: limit: .*expected number, received string/u],
+    ["a blank number", ["tasks", "list", "--limit", " "], /^VALIDATION: limit: .*expected number, received string/u],
     ["a number out of range", ["tasks", "list", "--limit", "0"], /^VALIDATION: limit: Too small/u],
     ["a value not among the choices", ["tasks", "list", "--status", "maybe"], /^VALIDATION: option '--status .*' argument 'maybe' is invalid/u],
     ["--sort with --sort-by", ["tasks", "list", "--sort", '{"by":"title"}', "--sort-by", "title"], /^VALIDATION: option '--sort-by <key>' cannot be used with option '--sort/u],
@@ -183,6 +217,11 @@ describe("taskrpc commands on a database", () => {
     ["a group without its command", ["tasks"], /^Usage: taskrpc tasks .*\n[^]*tasks: create, get, list/u],
   ])("refuses %s with VALIDATION on stderr and exit code 2", async (_, args, reason) => {
     expect(await failure(args, 2)).toMatch(reason);
+  });
+
+  it("points to the command's own help after a flag error", async () => {
+    expect(await failure(["tasks", "list", "--status", "maybe"], 2)).toContain('(run "taskrpc tasks list --help" for usage)');
+    expect(await failure(["--colour"], 2)).toContain('(run "taskrpc --help" for usage)');
   });
 
   it("reports what does not exist with its reason and exit code 1", async () => {
