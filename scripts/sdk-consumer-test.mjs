@@ -35,7 +35,7 @@ function run(command, args, cwd) {
 
 /** Starts the real server as tests/support/server.ts does: a free port, a fresh database file. */
 function startServer(databasePath) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts", "--port", "0", "--db", databasePath], {
+  const child = spawn(process.execPath, ["bin/taskrpc.mjs", "serve", "--port", "0", "--db", databasePath], {
     cwd: root,
     env: { ...process.env, HOST: "127.0.0.1" },
   });

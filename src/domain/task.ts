@@ -21,13 +21,6 @@ export const priorityRank = (priority: Priority): number => priorities.indexOf(p
 export const titleSchema = z.string().trim().min(1).max(500);
 export const labelSchema = z.string().trim().min(1).max(50);
 
-/** Labels are case-insensitively unique per task and kept in one canonical order. */
-export const compareLabels = (a: string, b: string): number => {
-  const [ka, kb] = [a.toLowerCase(), b.toLowerCase()];
-  if (ka !== kb) return ka < kb ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-};
-
 export const labelsSchema = z
   .array(labelSchema)
   .max(20)
@@ -41,7 +34,8 @@ export const labelsSchema = z
       seen.add(key);
     });
   })
-  .transform((labels) => [...labels].sort(compareLabels));
+  // Kept in one canonical order, by the lower-cased label (unique, once duplicates are refused).
+  .transform((labels) => [...labels].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
 
 export const taskSchema = z.strictObject({
   id: idSchema,

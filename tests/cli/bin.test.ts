@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,9 +7,9 @@ import { afterAll, describe, expect, it } from "vitest";
 
 /**
  * The real `taskrpc` bin as a user runs it: node + bin/taskrpc.mjs (tsx's loader) as a child process. Each start
- * costs about a second of CPU, so there are only these three (what only a process shows: its stdout, exit code and
- * signals) and they run at once; everything else, --help included, is tested in-process through `runCli`
- * (tests/cli/cli.test.ts).
+ * costs about half a second of CPU, so there are only these two (what only a process shows: its stdout and exit
+ * code) and they run at once; `taskrpc serve` is `npm start`, whose process tests/e2e/process.test.ts runs;
+ * everything else, --help included, is tested in-process through `runCli` (tests/cli/cli.test.ts).
  */
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const launcher = join(root, "bin", "taskrpc.mjs");
@@ -38,27 +38,5 @@ describe.concurrent("bin/taskrpc.mjs", { timeout: 60_000 }, () => {
     expect(run).toMatchObject({ code: 2, stdout: "" });
     expect(run.stderr).toMatch(/^VALIDATION: name: Too small/u);
     expect(run.stderr).not.toMatch(/\n\s+at /u);
-  });
-
-  it("serves the API with `serve`, answers /healthz, and stops on SIGTERM with exit code 0", async () => {
-    const database = join(dir, "serve.db");
-    const child = spawn(process.execPath, [launcher, "serve", "--port", "0", "--db", database], { cwd: dir });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on("data", () => {
-        const match = /listening on (http:\/\/[^\s]+)/u.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      });
-      void exited.then(() => reject(new Error(`serve exited before listening:\n${output}`)));
-    });
-    const health = await fetch(`${url}/healthz`);
-    expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok" });
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    expect(output).toContain(database);
   });
 });

@@ -3,14 +3,17 @@ import { request } from "node:http";
 import { describe, expect, it } from "vitest";
 import { startServer } from "../support/server";
 
-// The one test that starts the service as its own process, as `npm start` does: the start-up line, and
-// what only a process can show — a signal, the requests in flight, the database closed, the exit code.
+// The one test that starts the service as its own process, as `npm start` (`taskrpc serve`) does: the start-up
+// line, and what only a process can show — a signal, the requests in flight, the database closed, the exit code.
 describe("the server process", () => {
   it("says where it listens, which database and where the panel is; on SIGTERM finishes the request in flight, refuses new ones, closes the database and exits 0", async () => {
     const stopping = await startServer();
     expect(stopping.output()).toContain(`listening on ${stopping.url}`);
     expect(stopping.output()).toContain(stopping.databasePath);
     expect(stopping.output()).toContain(`panel at ${stopping.url}/panel`);
+    const health = await fetch(`${stopping.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
     const { hostname, port } = new URL(stopping.url);
     const body = JSON.stringify({ name: "Sent during shutdown" });
     // Send half a request, signal the server, then send the rest: the server must still answer it.

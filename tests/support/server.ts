@@ -21,13 +21,13 @@ export type RunningServer = {
 };
 
 /**
- * Starts the real server (as `npm start` does) on a free port of 127.0.0.1 with a fresh database file;
+ * Starts the real server as `npm start` does (`taskrpc serve`, in a process of its own) on a free port of 127.0.0.1 with a fresh database file;
  * `args` and `env` are added to its command line and environment.
  */
 export async function startServer({ args = [], env = {} }: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), "taskrpc-e2e-"));
   const databasePath = join(dir, "e2e.db");
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts", "--port", "0", "--db", databasePath, ...args], {
+  const child = spawn(process.execPath, ["bin/taskrpc.mjs", "serve", "--port", "0", "--db", databasePath, ...args], {
     cwd: root,
     env: { ...process.env, HOST: "127.0.0.1", ...env },
   });

@@ -1,3 +1,0 @@
-import { serve } from "./serve";
-
-await serve(process.argv.slice(2));
