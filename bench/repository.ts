@@ -30,7 +30,8 @@ for (let i = 0; i < taskCount; i++) {
     }),
   );
   taskIds.push(task.id);
-  if ((i + 1) % 5000 === 0) process.stderr.write(`seeded ${i + 1}/${taskCount} tasks\r`);
+  // On a terminal the progress line rewrites itself; in a log, each is a line of its own.
+  if ((i + 1) % 5000 === 0) process.stderr.write(`seeded ${i + 1}/${taskCount} tasks${process.stderr.isTTY ? "\r" : "\n"}`);
 }
 console.info(`seeded ${taskCount} tasks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
