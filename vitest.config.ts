@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: { alias: { "@taskrpc/sdk": fileURLToPath(new URL("./sdk/src/index.ts", import.meta.url)) } },
   test: {
     include: ["tests/**/*.test.ts"],
+    globalSetup: ["tests/support/global-setup.ts"],
     // Browser tests need Chromium; they run with their own config (npm run test:browser).
     exclude: [...configDefaults.exclude, "tests/browser/**"],
     pool: "threads",

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { openDatabase, type Repository } from "../../src/data";
+import type { Repository } from "../../src/data";
 import { MemoryRepository } from "../../src/data/memory-repository";
 import {
   DomainError,
@@ -15,6 +15,7 @@ import {
   updateTaskInput,
   type TaskFilter,
 } from "../../src/domain";
+import { openDatabaseCopy } from "../support/database";
 
 // Stateful property test: random sequences of operations run against the SQLite repository and the
 // in-memory one (the model, itself held to the contract suite) and every answer must agree, error
@@ -243,7 +244,7 @@ describe("the SQLite repository behaves as the in-memory model", () => {
   it(`agrees on random sequences of operations (${runs} runs; PROPERTY_RUNS for more)`, { timeout: 0 }, () => {
     fc.assert(
       fc.property(fc.commands(commands, { maxCommands: 40, size: "max" }), (sequence) => {
-        const database = openDatabase(":memory:", environment());
+        const database = openDatabaseCopy(environment());
         try {
           // Both repositories live in one System value, so each command calls both and compares.
           const system: System = { model: new MemoryRepository(environment()), real: database.write, projectIds: [], taskIds: [] };

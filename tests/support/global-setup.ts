@@ -1,0 +1,46 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { openDatabase } from "../../src/data";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** A migrated, empty database file that openTestDatabase() copies for each test. */
+    databaseTemplate: string;
+  }
+}
+
+const base = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+const prefix = "taskrpc-test-";
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+// Migrating a database costs far more than copying one: the run migrates one template, in RAM where the
+// system has a tmpfs, and every test opens a copy of it in the same folder, which the teardown removes. Made
+// again before each watch-mode re-run, in case a migration changed.
+export default function setup(project: TestProject): () => void {
+  // A run killed before its teardown leaves its folder behind: the next run removes those of ended processes.
+  for (const name of readdirSync(base)) {
+    const pid = Number(name.startsWith(prefix) ? name.slice(prefix.length).split("-")[0] : Number.NaN);
+    if (Number.isInteger(pid) && !isRunning(pid)) rmSync(join(base, name), { recursive: true, force: true });
+  }
+  let folder = "";
+  const makeTemplate = () => {
+    if (folder) rmSync(folder, { recursive: true, force: true });
+    folder = mkdtempSync(join(base, `${prefix}${process.pid}-`));
+    const template = join(folder, "template.db");
+    openDatabase(template).close();
+    project.provide("databaseTemplate", template);
+  };
+  makeTemplate();
+  project.onTestsRerun(makeTemplate);
+  return () => rmSync(folder, { recursive: true, force: true });
+}
