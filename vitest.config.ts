@@ -14,8 +14,8 @@ export default defineConfig({
     pool: "threads",
     // Test files share a worker's module cache: importing tRPC, Drizzle and zod once per worker, not once per file.
     isolate: false,
-    // At least two workers even on two cores: the default (cores - 1) leaves one worker idle while it waits on
-    // the CLI and server child processes; two workers cut the suite from about 9 s to 6 s here.
+    // At least two workers even on two cores: the default (cores - 1) is one worker there, which sits idle while
+    // it waits on the CLI and server child processes; two cut the suite from about 9 s to 6 s on such a machine.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     coverage: {
       provider: "v8",
