@@ -24,7 +24,13 @@ async function taskrpc(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/gu, "\\$&");
 const kebab = (key: string) => key.replace(/[A-Z]/gu, (letter) => `-${letter.toLowerCase()}`);
-const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { inputs: z.ZodType[] } }>);
+type Procedure = { _def: { inputs: z.ZodType[] } };
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, Procedure>);
+/** The keys of a procedure's input: one flag each. */
+function inputKeys(procedure: Procedure): string[] {
+  const input = z.toJSONSchema(procedure._def.inputs[0] ?? z.object({}), { io: "input", unrepresentable: "any" });
+  return Object.keys((input as { properties?: object }).properties ?? {});
+}
 
 describe("taskrpc --help", () => {
   it("lists serve and every procedure of the router as a command", async () => {
@@ -38,8 +44,7 @@ describe("taskrpc --help", () => {
   it.each(procedures)("%s --help lists a flag for every input field, and --db", async (path, procedure) => {
     const run = await taskrpc([...path.split("."), "--help"]);
     expect(run).toMatchObject({ code: 0, stderr: "" });
-    const input = z.toJSONSchema(procedure._def.inputs[0] ?? z.object({}), { io: "input", unrepresentable: "any" });
-    const keys = Object.keys((input as { properties?: object }).properties ?? {});
+    const keys = inputKeys(procedure);
     expect(keys.length).toBeGreaterThan(0);
     for (const flag of [...keys.map(kebab), "db"]) expect(run.stdout).toContain(`--${flag}`);
   });
@@ -49,8 +54,7 @@ describe("taskrpc --help", () => {
     // Commander wraps long lines; compare with the whitespace folded.
     const help = run.stdout.replace(/\s+/gu, " ");
     expect(help).toContain(commandDescriptions[path]);
-    const input = z.toJSONSchema(procedure._def.inputs[0] ?? z.object({}), { io: "input", unrepresentable: "any" });
-    for (const key of Object.keys((input as { properties?: object }).properties ?? {})) {
+    for (const key of inputKeys(procedure)) {
       const text = describeFlag(path, key);
       expect(text, `a help sentence for ${path} --${kebab(key)} in src/cli/help.ts`).toEqual(expect.any(String));
       expect(help).toMatch(new RegExp(`--${kebab(key)} \\S+ ${escape(text ?? "")}`, "u"));
