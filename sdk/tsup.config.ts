@@ -2,11 +2,13 @@ import { defineConfig } from "tsup";
 
 export default defineConfig({
   entry: ["src/index.ts"],
-  format: ["esm"],
+  // index.js and index.d.ts for `import`, index.cjs and index.d.cts for `require` (see package.json exports).
+  format: ["esm", "cjs"],
   target: "es2022",
   platform: "neutral",
   clean: true,
-  // @trpc/client (the one dependency) and @trpc/server (the peer, for types) stay imports.
+  sourcemap: true,
+  // The app's own tRPC (the peers) is used, never a bundled or nested copy.
   external: ["@trpc/client", "@trpc/server"],
   dts: {
     // tsup's declaration build sets `baseUrl`, which TypeScript 6 deprecates (an error unless acknowledged).

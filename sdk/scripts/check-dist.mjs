@@ -1,17 +1,16 @@
 #!/usr/bin/env node
-// Runs after tsup: the published declarations may import only tRPC's packages (the runtime dependency and
-// its peer), never zod, drizzle, better-sqlite3 or a relative path into the server's source.
+// Runs after tsup: the published files (ESM and CommonJS, code and declarations) may import only tRPC's packages
+// (the peers), never zod, drizzle, better-sqlite3 or a relative path into the server's source.
 import { readFileSync } from "node:fs";
 
 const allowed = new Set(["@trpc/client", "@trpc/server"]);
-const dts = readFileSync(new URL("../dist/index.d.ts", import.meta.url), "utf8");
-const js = readFileSync(new URL("../dist/index.js", import.meta.url), "utf8");
-const specifiers = (text) => [...text.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map((match) => match[1]);
-const bad = [...specifiers(dts).map((s) => `index.d.ts: ${s}`), ...specifiers(js).map((s) => `index.js: ${s}`)].filter(
-  (entry) => !allowed.has(entry.slice(entry.indexOf(": ") + 2)),
-);
-if (bad.length > 0 || /\bany\b.*AppRouter|AppRouter = any/.test(dts)) {
-  console.error(`sdk/dist imports what a consumer does not install:\n  ${bad.join("\n  ")}`);
+const files = ["index.js", "index.cjs", "index.d.ts", "index.d.cts"];
+const read = (file) => readFileSync(new URL(`../dist/${file}`, import.meta.url), "utf8");
+const specifiers = (text) => [...text.matchAll(/(?:from|import|require)\s*\(?\s*["']([^"']+)["']/g)].map((match) => match[1]);
+const bad = files.flatMap((file) => specifiers(read(file)).filter((specifier) => !allowed.has(specifier)).map((specifier) => `${file}: ${specifier}`));
+const anyRouter = files.filter((file) => file.includes(".d.") && /\bany\b.*AppRouter|AppRouter = any/.test(read(file)));
+if (bad.length > 0 || anyRouter.length > 0) {
+  console.error(`sdk/dist imports what a consumer does not install, or types AppRouter as any:\n  ${[...bad, ...anyRouter].join("\n  ")}`);
   process.exit(1);
 }
-console.info(`sdk/dist ok: index.js ${js.length} B, index.d.ts ${dts.length} B, imports only ${[...allowed].join(", ")}`);
+console.info(`sdk/dist ok: ${files.map((file) => `${file} ${read(file).length} B`).join(", ")}; imports only ${[...allowed].join(", ")}`);

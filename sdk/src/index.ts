@@ -4,7 +4,7 @@
  *   const client = createClient({ url: "http://127.0.0.1:3000" });
  *   const page = await client.tasks.list.query({ status: "open" });
  */
-import { createTRPCClient, httpBatchLink, TRPCClientError, type HTTPBatchLinkOptions, type TRPCClient } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, type HTTPBatchLinkOptions, type TRPCClient, type TRPCClientError } from "@trpc/client";
 import type { AnyTRPCProcedure, inferRouterInputs, inferRouterOutputs, TRPCBuiltRouter } from "@trpc/server";
 // Types only: nothing of the server is bundled into the SDK's JavaScript.
 import type { AppRouter as ServerRouter } from "../../src/api/router";
@@ -86,11 +86,35 @@ export type TaskRpcError = TRPCClientError<AppRouter> & { data: NonNullable<TRPC
 /** The stable failure reasons of SPEC: VALIDATION, PROJECT_NOT_FOUND, TASK_NOT_FOUND, ... INTERNAL. */
 export type ErrorReason = TaskRpcError["data"]["reason"];
 
-/** Whether `error` is an error of this API, with a readable `data.reason` (and `data.code`, `data.issues`). */
+/**
+ * Every reason the API documents (docs/api.md), access tokens' included. tests/sdk checks that the server gives
+ * no reason this list lacks.
+ */
+export const errorReasons = [
+  "VALIDATION",
+  "PROJECT_NOT_FOUND",
+  "TASK_NOT_FOUND",
+  "PROJECT_ARCHIVED",
+  "PROJECT_NOT_EMPTY",
+  "VERSION_MISMATCH",
+  "INVALID_CURSOR",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "INTERNAL",
+] as const;
+const reasons: ReadonlySet<string> = new Set(errorReasons);
+
+/**
+ * Whether `error` is an error of this API, with a readable `data.reason` (and `data.code`, `data.issues`).
+ * Recognised by its shape, not by `instanceof`: an app may hold its own copy of `@trpc/client` beside the one
+ * this package resolves, and an error made by that copy is an instance of its class only.
+ */
 export function isTaskRpcError(error: unknown): error is TaskRpcError {
-  if (!(error instanceof TRPCClientError)) return false;
-  const data: unknown = error.data;
-  return typeof data === "object" && data !== null && typeof (data as { reason?: unknown }).reason === "string";
+  if (typeof error !== "object" || error === null || (error as { name?: unknown }).name !== "TRPCClientError") return false;
+  const data: unknown = (error as { data?: unknown }).data;
+  if (typeof data !== "object" || data === null) return false;
+  const reason: unknown = (data as { reason?: unknown }).reason;
+  return typeof reason === "string" && reasons.has(reason);
 }
 
 /** The `data.reason` of an API error, or undefined for anything else (a network failure, a bug). */
