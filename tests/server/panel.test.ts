@@ -1,10 +1,12 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
+import { optionalGroups, panelInput, panelRouter, renderPanel, useOfflineJsonEditor, type PanelInput } from "../../scripts/render-panel";
 import { appRouter } from "../../src/api";
-import { createPanel, optionalGroups, panelInput, panelRouter, type PanelInput } from "../../src/server/panel";
+import { createPanel, panelPagePath } from "../../src/server/panel";
 
 /**
- * What the panel page is built from, checked in Node: the forms it is given (panelRouter, panelInput) and the
+ * What the panel page is built from (scripts/render-panel.ts, into src/server/panel.html), checked in Node: the forms it is given (panelRouter, panelInput) and the
  * optional lists and groups its script leaves out of a call when they are empty (optionalGroups). The page itself
  * is driven in Chromium by tests/browser; GET /panel over HTTP is in tests/e2e/panel.test.ts.
  */
@@ -125,22 +127,33 @@ describe("the optional lists and groups the page leaves out when empty", () => {
 });
 
 describe("the page", () => {
-  it("is titled taskrpc, describes itself, and runs the leave-out script, with the groups, before its own", async () => {
-    const html = await createPanel()();
-    expect(html).toContain("<title>taskrpc panel</title>");
-    expect(html).not.toContain("<title>tRPC.ui()</title>");
-    expect(html.split("<title>")).toHaveLength(2);
-    expect(html).toContain("Fields left empty are left out, so the server applies its defaults.");
-    const first = html.indexOf("<script>");
-    expect(first).toBeGreaterThan(0);
-    expect(html.slice(first)).toMatch(/^<script>\(\(\) => \{\n {2}const groups = (\{.*\});\n/u);
-    const groups = /const groups = (\{.*\});\n/u.exec(html)?.[1];
-    expect(JSON.parse(groups ?? "null")).toEqual(optionalGroups(appRouter));
-    // The page's own script follows, unchanged.
-    expect(html.indexOf("<script>", first + 1)).toBeGreaterThan(first);
+  const page = renderPanel();
+
+  it("is served as `npm run panel:build` rendered it from the current router", () => {
+    expect(readFileSync(panelPagePath, "utf8") === page, "src/server/panel.html is stale: run `npm run panel:build`").toBe(true);
   });
 
-  it("is rendered once and then served from memory", async () => {
+  it("is titled taskrpc, describes itself, and runs the leave-out script, with the groups, before its own", () => {
+    expect(page).toContain("<title>taskrpc panel</title>");
+    expect(page).not.toContain("<title>tRPC.ui()</title>");
+    expect(page.split("<title>")).toHaveLength(2);
+    expect(page).toContain("Fields left empty are left out, so the server applies its defaults.");
+    const first = page.indexOf("<script>");
+    expect(first).toBeGreaterThan(0);
+    expect(page.slice(first)).toMatch(/^<script>\(\(\) => \{\n {2}const groups = (\{.*\});\n/u);
+    const groups = /const groups = (\{.*\});\n/u.exec(page)?.[1];
+    expect(JSON.parse(groups ?? "null")).toEqual(optionalGroups(appRouter));
+    // The page's own script follows, unchanged.
+    expect(page.indexOf("<script>", first + 1)).toBeGreaterThan(first);
+  });
+
+  it("draws its JSON view with a local text area, not the Monaco editor the library loads from a CDN", () => {
+    expect(page.match(/createElement\(window\.taskrpcJsonEditor\(\w+\),\{defaultLanguage:"json"/gu)).toHaveLength(1);
+    expect(page.indexOf("window.taskrpcJsonEditor =")).toBeLessThan(page.indexOf("window.taskrpcJsonEditor(", page.indexOf("window.taskrpcJsonEditor =")));
+    expect(() => useOfflineJsonEditor("<script>React.createElement(Other,{})</script>")).toThrow(/expected one Monaco JSON view/u);
+  });
+
+  it("is read once and then served from memory", async () => {
     const render = createPanel();
     const first = render();
     expect(render()).toBe(first);
