@@ -54,7 +54,12 @@ const range = (min: number | undefined, max: number | undefined, unit: string) =
   min !== undefined && max !== undefined ? `${min}–${max}${unit}` : min !== undefined ? `at least ${min}${unit}` : max !== undefined ? `at most ${max}${unit}` : "";
 
 function limitsOf(node: JsonSchema): string[] {
-  if (node.anyOf) return node.anyOf.flatMap(limitsOf);
+  // One value or a list of them (`projectId`): the limits of each form, named by it.
+  if (node.anyOf) {
+    const limited = node.anyOf.filter((option) => limitsOf(option).length > 0);
+    if (limited.length < 2) return limited.flatMap(limitsOf);
+    return limited.map((option) => `${option.type === "array" ? "a list" : `a ${typeOf(option)}`}: ${limitsOf(option).join(", ")}`);
+  }
   const limits: string[] = [];
   const chars = range(node.minLength, node.maxLength, " chars");
   if (chars) limits.push(chars);
@@ -63,7 +68,7 @@ function limitsOf(node: JsonSchema): string[] {
   const numbers = range(node.minimum, max, "");
   if (numbers) limits.push(numbers);
   if (node.type === "array") {
-    const items = range(node.minItems, node.maxItems, " items");
+    const items = range(node.minItems, node.maxItems, node.maxItems === undefined && node.minItems === 1 ? " item" : " items");
     if (items) limits.push(items);
     const each = node.items ? limitsOf(node.items) : [];
     if (each.length > 0) limits.push(`each ${each.join(", ")}`);
@@ -79,7 +84,8 @@ function rows(node: JsonSchema, io: "input" | "output", prefix = ""): string[] {
     const presence =
       field.default !== undefined ? `default ${JSON.stringify(field.default)}` : io === "output" || required.has(key) ? "required" : "optional";
     const row = `| \`${name}\` | ${typeOf(field)} | ${io === "input" ? `${presence} | ` : ""}${limitsOf(field).join("; ")} |`;
-    return [row, ...(field.type === "object" ? rows(field, io, `${name}.`) : [])];
+    const nested = field.type === "object" ? rows(field, io, `${name}.`) : field.items?.type === "object" ? rows(field.items, io, `${name}[].`) : [];
+    return [row, ...nested];
   });
 }
 
