@@ -126,7 +126,8 @@ export function createTaskServer(
   // JSON shape, written on the connection, which is then closed.
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
     const res = responses.get(socket);
-    if (error.code === "ECONNRESET" || !socket.writable || (res?.headersSent && !res.writableFinished)) {
+    // Nothing is written into an answer under way, nor after one that closes the connection.
+    if (error.code === "ECONNRESET" || !socket.writable || (res?.headersSent && (!res.writableFinished || !res.shouldKeepAlive))) {
       socket.destroy();
       return;
     }
