@@ -86,6 +86,10 @@ export function createTaskServer(
       throw new Refusal("NOT_FOUND", "Not found");
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
+      // A body left unread may still be arriving: the connection ends with this answer, so that nothing of it is
+      // taken for a next request, nor answered a second time if it times out.
+      const bodyDeclared = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
+      if (bodyDeclared && !req.complete) res.setHeader("connection", "close");
       sendRefusal(res, error, path);
     }
   }

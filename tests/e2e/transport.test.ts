@@ -228,3 +228,14 @@ describe("a fault of the server's own", () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 });
+
+describe("a refused request with a body", () => {
+  it("ends its connection with the answer instead of waiting for the rest of the body", async () => {
+    const { url } = await serveInProcess();
+    const response = await sendRaw(url, `POST /trpc/projects.create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n{"na`, {
+      keepOpen: true,
+    });
+    expect(response?.status).toBe(415);
+    expect(response?.headers.connection).toBe("close");
+  });
+});
