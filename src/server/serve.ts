@@ -12,7 +12,16 @@ export type RunningService = {
 /** Opens the database, starts listening and says so in one line. */
 export async function startService(config: ServerConfig, log: Logger = console): Promise<RunningService> {
   const database = openDatabase(config.databasePath);
-  const taskServer = createTaskServer(database, { panel: config.panel, log });
+  const taskServer = createTaskServer(database, {
+    panel: config.panel,
+    log,
+    maxBodyBytes: config.maxBodyBytes,
+    maxBatch: config.maxBatch,
+    headersTimeoutMs: config.headersTimeoutSeconds * 1000,
+    requestTimeoutMs: config.requestTimeoutSeconds * 1000,
+    corsOrigins: config.corsOrigins,
+    allowedHosts: config.allowedHosts,
+  });
   let url: string;
   try {
     url = await taskServer.listen(config.port, config.host);

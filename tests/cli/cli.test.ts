@@ -73,7 +73,9 @@ describe("taskrpc --help", () => {
 
   it("lists every command with its flags, required ones with their value", async () => {
     const { stdout } = await taskrpc(["--help"]);
-    expect(stdout).toContain("All commands:\n  taskrpc serve [--host] [--port] [--db] [--panel]\n  taskrpc projects create --name <string> [--description]\n");
+    expect(stdout).toContain(
+      "All commands:\n  taskrpc serve [--host] [--port] [--db] [--panel] [--max-body-bytes] [--max-batch] [--headers-timeout] [--request-timeout] [--cors-origins] [--allowed-hosts]\n  taskrpc projects create --name <string> [--description]\n",
+    );
     expect(stdout).toMatch(/^ {2}taskrpc tasks get --id <string>$/mu);
     expect(stdout).toMatch(/^ {2}taskrpc tasks list \[--project-id\] .* \[--sort-by\] \[--sort-dir\]$/mu);
   });

@@ -38,7 +38,7 @@ describe("GET /panel", () => {
     const withoutPanel = await serveInProcess({ panel: false });
     const response = await fetch(`${withoutPanel.url}/panel`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: "Not found" });
+    expect(await response.json()).toMatchObject({ error: { message: "Not found", data: { httpStatus: 404, reason: "VALIDATION" } } });
     expect((await fetch(`${withoutPanel.url}/trpc/projects.list`)).status).toBe(200);
   });
 });

@@ -92,7 +92,11 @@ describe("the HTTP server, called through the SDK and with raw fetch", () => {
     expect(fetched.status).toBe(200);
     expect(((await fetched.json()) as typeof body).result.data.id).toBe(body.result.data.id);
 
-    const invalid = await fetch(`${server.url}/trpc/projects.create`, { method: "POST", body: JSON.stringify({ name: "" }) });
+    const invalid = await fetch(`${server.url}/trpc/projects.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "" }),
+    });
     expect(invalid.status).toBe(400);
     const failure = (await invalid.json()) as { error: { data: { reason: string; issues: { path: string[] }[] } } };
     expect(failure.error.data.reason).toBe("VALIDATION");

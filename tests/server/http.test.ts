@@ -54,27 +54,31 @@ describe("the server's log", () => {
   it("stays silent about refusals and bad requests, which are the client's to handle", async () => {
     const { url, log } = await start();
     expect((await fetch(`${url}/trpc/tasks.get?input=${encodeURIComponent(JSON.stringify({ id: "missing" }))}`)).status).toBe(404);
-    expect((await fetch(`${url}/trpc/projects.create`, { method: "POST", body: "{}" })).status).toBe(400);
+    expect((await fetch(`${url}/trpc/projects.create`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(400);
     expect((await fetch(`${url}/trpc/nothing.here`)).status).toBe(404);
     expect(log).toEqual([]);
   });
 });
 
 describe("request bodies", () => {
-  it("are read as JSON whatever content-type a POST declares, or none (curl -d sends form encoding)", async () => {
+  it("must be declared JSON: form encoding (curl -d), text/plain or none is 415, before any call", async () => {
     const { url } = await start();
     const body = JSON.stringify({ name: "Sent by curl" });
     const declared: Record<string, string>[] = [{ "content-type": "application/x-www-form-urlencoded" }, { "content-type": "text/plain" }, {}];
     for (const headers of declared) {
       const response = await send(url, { method: "POST", path: "/trpc/projects.create", headers, body });
-      expect(response.status, JSON.stringify(headers)).toBe(200);
-      expect((JSON.parse(response.text) as { result: { data: { name: string } } }).result.data.name).toBe("Sent by curl");
+      expect(response.status, JSON.stringify(headers)).toBe(415);
+      expect(JSON.parse(response.text), JSON.stringify(headers)).toMatchObject({ error: { data: { reason: "VALIDATION", httpStatus: 415, path: "projects.create" } } });
     }
+    const listed = await fetch(`${url}/trpc/projects.list`);
+    expect(((await listed.json()) as { result: { data: { items: unknown[] } } }).result.data.items).toEqual([]);
+    const json = await send(url, { method: "POST", path: "/trpc/projects.create", headers: { "content-type": "Application/JSON; charset=utf-8" }, body });
+    expect(json.status).toBe(200);
   });
 });
 
 describe("routes", () => {
-  it("answer only the methods they serve; anything else is a JSON 404", async () => {
+  it("answer only the methods they serve; anything else is a 404 in the API's error shape", async () => {
     const { url } = await start();
     for (const [method, path] of [
       ["POST", "/healthz"],
@@ -88,7 +92,9 @@ describe("routes", () => {
       const response = await send(url, { method, path });
       expect(response.status, `${method} ${path}`).toBe(404);
       expect(response.headers["content-type"], `${method} ${path}`).toBe("application/json");
-      expect(JSON.parse(response.text), `${method} ${path}`).toEqual({ error: "Not found" });
+      expect(JSON.parse(response.text), `${method} ${path}`).toEqual({
+        error: { message: "Not found", code: -32004, data: { code: "NOT_FOUND", httpStatus: 404, reason: "VALIDATION" } },
+      });
     }
   });
 

@@ -12,7 +12,8 @@ afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, f
 function config(overrides: Partial<ServerConfig> = {}): ServerConfig {
   const dir = mkdtempSync(join(tmpdir(), "taskrpc-service-"));
   dirs.push(dir);
-  return { host: "127.0.0.1", port: 0, databasePath: join(dir, "nested", "service.db"), panel: true, ...overrides };
+  const defaults = readServerConfig([], {}) as ServerConfig;
+  return { ...defaults, host: "127.0.0.1", port: 0, databasePath: join(dir, "nested", "service.db"), ...overrides };
 }
 
 function capture() {
@@ -52,7 +53,7 @@ describe("starting the service", () => {
 
 describe("configuration", () => {
   it("defaults to 127.0.0.1:3000 and ./data/taskrpc.db with the panel on", () => {
-    expect(readServerConfig([], {})).toEqual({ host: "127.0.0.1", port: 3000, databasePath: "./data/taskrpc.db", panel: true });
+    expect(readServerConfig([], {})).toMatchObject({ host: "127.0.0.1", port: 3000, databasePath: "./data/taskrpc.db", panel: true });
   });
 
   it("reads HOST, PORT and DATABASE_PATH, and flags win over them", () => {
@@ -77,6 +78,77 @@ describe("configuration", () => {
     expect(readServerConfig([], { PORT: "65535" })).toMatchObject({ port: 65_535 });
     expect(() => readServerConfig(["--port=-1"], {})).toThrow('Invalid port "-1"');
     expect(() => readServerConfig(["--port", "65536"], {})).toThrow('Invalid port "65536"');
+  });
+});
+
+describe("limits and browser access", () => {
+  it("default to a 1 MiB body, 50 calls a batch, 10 s timeouts, no foreign origin and no extra host", () => {
+    expect(readServerConfig([], {})).toMatchObject({
+      maxBodyBytes: 1_048_576,
+      maxBatch: 50,
+      headersTimeoutSeconds: 10,
+      requestTimeoutSeconds: 10,
+      corsOrigins: [],
+      allowedHosts: [],
+    });
+  });
+
+  it("are read from the environment, and flags win over it", () => {
+    const env = {
+      MAX_BODY_BYTES: "2048",
+      MAX_BATCH: "5",
+      HEADERS_TIMEOUT: "2",
+      REQUEST_TIMEOUT: "4.5",
+      CORS_ORIGINS: "https://app.example, http://localhost:5173",
+      ALLOWED_HOSTS: "Tasks.Example,nas.local",
+    };
+    expect(readServerConfig([], env)).toMatchObject({
+      maxBodyBytes: 2048,
+      maxBatch: 5,
+      headersTimeoutSeconds: 2,
+      requestTimeoutSeconds: 4.5,
+      corsOrigins: ["https://app.example", "http://localhost:5173"],
+      allowedHosts: ["tasks.example", "nas.local"],
+    });
+    const flags = ["--max-body-bytes", "10", "--max-batch", "1", "--headers-timeout", "1", "--request-timeout", "1", "--cors-origins", "https://b.example", "--allowed-hosts", "b.example"];
+    expect(readServerConfig(flags, env)).toMatchObject({
+      maxBodyBytes: 10,
+      maxBatch: 1,
+      headersTimeoutSeconds: 1,
+      requestTimeoutSeconds: 1,
+      corsOrigins: ["https://b.example"],
+      allowedHosts: ["b.example"],
+    });
+  });
+
+  it("refuse values that cannot work, saying which and what to give", () => {
+    expect(() => readServerConfig([], { MAX_BODY_BYTES: "1MB" })).toThrow('Invalid body limit "1MB"');
+    expect(() => readServerConfig(["--max-batch", "0"], {})).toThrow('Invalid batch limit "0"');
+    expect(() => readServerConfig([], { REQUEST_TIMEOUT: "0" })).toThrow('Invalid request timeout "0"');
+    expect(() => readServerConfig([], { HEADERS_TIMEOUT: "20" })).toThrow("cannot be longer than the request timeout");
+    expect(() => readServerConfig([], { CORS_ORIGINS: "app.example" })).toThrow('Invalid CORS origin "app.example"');
+    expect(() => readServerConfig([], { CORS_ORIGINS: "https://app.example/path" })).toThrow(/Invalid CORS origin/u);
+    expect(() => readServerConfig([], { ALLOWED_HOSTS: "http://tasks.example" })).toThrow('Invalid allowed host "http://tasks.example"');
+  });
+
+  it("are listed in the usage with their variables", () => {
+    for (const name of ["MAX_BODY_BYTES", "MAX_BATCH", "HEADERS_TIMEOUT", "REQUEST_TIMEOUT", "CORS_ORIGINS", "ALLOWED_HOSTS"]) {
+      expect(serverUsage).toContain(`env ${name}`);
+    }
+  });
+
+  it("reach the running service", async () => {
+    const service = await startService(config({ maxBatch: 1, maxBodyBytes: 64, corsOrigins: ["https://app.example"] }), capture().log);
+    onTestFinished(() => service.stop());
+    expect((await fetch(`${service.url}/trpc/projects.list,projects.list?batch=1`)).status).toBe(400);
+    const big = await fetch(`${service.url}/trpc/projects.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "x".repeat(100) }),
+    });
+    expect(big.status).toBe(413);
+    const listed = await fetch(`${service.url}/trpc/projects.list`, { headers: { origin: "https://app.example" } });
+    expect(listed.headers.get("access-control-allow-origin")).toBe("https://app.example");
   });
 });
 

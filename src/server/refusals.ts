@@ -1,0 +1,67 @@
+import { STATUS_CODES, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import type { ErrorReason } from "../domain";
+
+/** FORBIDDEN is SPEC's reason for a refused Origin or Host. */
+export type RefusalReason = ErrorReason | "FORBIDDEN";
+
+/**
+ * An answer the server gives before (or instead of) tRPC: a request it cannot take as a call. It travels in the
+ * same JSON shape as tRPC's own errors, so a client reads `data.reason` whoever answered.
+ */
+export class Refusal extends Error {
+  readonly status: number;
+  readonly reason: RefusalReason;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    readonly code: TRPC_ERROR_CODE_KEY,
+    message: string,
+    options: { status?: number; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = "Refusal";
+    // tRPC has no code for some statuses the HTTP layer needs (431, 417): the code stays the nearest one.
+    this.status = options.status ?? getHTTPStatusCodeFromError(new TRPCError({ code }));
+    this.reason = code === "FORBIDDEN" ? "FORBIDDEN" : code === "INTERNAL_SERVER_ERROR" ? "INTERNAL" : "VALIDATION";
+    this.headers = options.headers ?? {};
+  }
+}
+
+export const internalError = () => new Refusal("INTERNAL_SERVER_ERROR", "Internal server error");
+
+export function refusalBody(refusal: Refusal, path?: string): string {
+  return JSON.stringify({
+    error: {
+      message: refusal.message,
+      code: TRPC_ERROR_CODES_BY_KEY[refusal.code],
+      data: { code: refusal.code, httpStatus: refusal.status, ...(path !== undefined && { path }), reason: refusal.reason },
+    },
+  });
+}
+
+/** Answers a request with a refusal (Node leaves the body out for HEAD), unless an answer has begun: then the connection is cut. */
+export function sendRefusal(res: ServerResponse, refusal: Refusal, path?: string): void {
+  if (res.destroyed) return;
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(refusal.status, { ...refusal.headers, "content-type": "application/json" }).end(refusalBody(refusal, path));
+}
+
+/** Answers on the bare connection (Node's parser refused the request, so there is no response object), then closes it. */
+export function writeRefusal(socket: Duplex, refusal: Refusal): void {
+  const body = refusalBody(refusal);
+  const head = [
+    `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? ""}`,
+    "content-type: application/json",
+    `content-length: ${Buffer.byteLength(body)}`,
+    "connection: close",
+    ...Object.entries(refusal.headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  socket.end(`${head.join("\r\n")}\r\n\r\n${body}`, () => socket.destroy());
+}
