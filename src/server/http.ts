@@ -27,7 +27,7 @@ export function createTaskServer(repositories: Repositories, { log = console, pa
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
-    createContext: () => createContext(repositories),
+    createContext: ({ req }) => createContext(repositories, { authorization: req.headers.authorization }),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") log.error(`taskrpc: ${path ?? "?"} failed:`, error.cause ?? error);
     },
