@@ -62,7 +62,8 @@ function assertServable(file: string): void {
   if (!existsSync(file)) return;
   if (!writable(file)) throw new DatabaseRefusedError(`Database ${shown} is read-only: make it writable (chmod u+w), ${elsewhere}`);
   const known = new Set(readMigrationFiles({ migrationsFolder }).map((migration) => migration.hash));
-  const probe = new Database(file, { readonly: true, fileMustExist: true });
+  // Writable, though it only reads: the last connection to close removes the WAL files, a read-only one cannot.
+  const probe = new Database(file, { fileMustExist: true });
   try {
     const table = probe.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
     const applied = table ? (probe.prepare("select hash from __drizzle_migrations").all() as { hash: string }[]) : [];

@@ -1,14 +1,23 @@
 import { parseArgs } from "node:util";
 
-export type ServerConfig = { host: string; port: number; databasePath: string; panel: boolean };
+export type ServerConfig = {
+  host: string;
+  port: number;
+  databasePath: string;
+  panel: boolean;
+  /** Serve a non-loopback address with no live access token, open to anyone who can reach it. */
+  allowAnonymous: boolean;
+};
 
-export const serverUsage = `Usage: taskrpc serve [--host HOST] [--port PORT] [--db PATH] [--panel on|off]
+export const serverUsage = `Usage: taskrpc serve [--host HOST] [--port PORT] [--db PATH] [--panel on|off] [--allow-anonymous]
 
 Serves the API at /trpc, the tRPC panel at GET /panel and GET /healthz.
   --host HOST     address to listen on      (env HOST, default 127.0.0.1)
   --port PORT     port to listen on          (env PORT, default 3000)
   --db PATH       SQLite database file       (env DATABASE_PATH, default ./data/taskrpc.db)
   --panel on|off  serve the panel at /panel  (env PANEL, default on)
+  --allow-anonymous  listen beyond loopback with no access token: the API is open to all
+                  (env ALLOW_ANONYMOUS=1; without it such a start is refused, see taskrpc tokens create)
   --help          show this help`;
 
 /** Flags win over environment variables, which win over the defaults. */
@@ -20,6 +29,7 @@ export function readServerConfig(args: string[], env: NodeJS.ProcessEnv): Server
       port: { type: "string" },
       db: { type: "string" },
       panel: { type: "string" },
+      "allow-anonymous": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -38,5 +48,6 @@ export function readServerConfig(args: string[], env: NodeJS.ProcessEnv): Server
     port,
     databasePath: values.db ?? env.DATABASE_PATH ?? "./data/taskrpc.db",
     panel: panelText === "on",
+    allowAnonymous: values["allow-anonymous"] ?? env.ALLOW_ANONYMOUS === "1",
   };
 }

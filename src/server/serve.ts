@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { openDatabase } from "../data";
 import { readServerConfig, serverUsage, type ServerConfig } from "./config";
@@ -9,9 +10,27 @@ export type RunningService = {
   stop(): Promise<void>;
 };
 
-/** Opens the database, starts listening and says so in one line. */
+/** Only this machine can reach these: 127.0.0.0/8, ::1 (also as ::ffff:127.x) and localhost. */
+export function isLoopback(host: string): boolean {
+  const address = host.replace(/^\[(.*)\]$/u, "$1").toLowerCase();
+  if (address === "localhost") return true;
+  if (isIP(address) === 4) return address.startsWith("127.");
+  return address === "::1" || /^::ffff:127\./u.test(address) || /^0:0:0:0:0:0:0:1$/u.test(address);
+}
+
+/**
+ * Opens the database, starts listening and says so in one line. With no live access token the API is open, so
+ * it listens only where no one else can reach it, unless the operator explicitly allows anonymous access.
+ */
 export async function startService(config: ServerConfig, log: Logger = console): Promise<RunningService> {
   const database = openDatabase(config.databasePath);
+  if (!isLoopback(config.host) && !config.allowAnonymous && !database.tokens.hasLiveTokens()) {
+    database.close();
+    throw new Error(
+      `Refusing to listen on ${config.host} with no access token: anyone who can reach it could change every task. ` +
+        `Create one with \`taskrpc tokens create --name NAME --scope write --db ${config.databasePath}\`, or pass --allow-anonymous (env ALLOW_ANONYMOUS=1)`,
+    );
+  }
   const taskServer = createTaskServer(database, { panel: config.panel, log });
   let url: string;
   try {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
+import type { TaskDatabase } from "../../src/data";
 import { createTaskServer } from "../../src/server/http";
 import { openTestDatabase } from "./database";
 
@@ -68,11 +69,11 @@ export async function startServer({ args = [], env = {} }: { args?: string[]; en
  * The real HTTP server on a free port of 127.0.0.1, but in this process (no start-up cost): for tests of what
  * travels over HTTP. Closed when the test (or, called in beforeAll, the file) ends.
  */
-export async function serveInProcess({ panel = true }: { panel?: boolean } = {}): Promise<{ url: string; errors: unknown[][] }> {
+export async function serveInProcess({ panel = true }: { panel?: boolean } = {}): Promise<{ url: string; errors: unknown[][]; database: TaskDatabase }> {
   const errors: unknown[][] = [];
   const database = openTestDatabase();
   const server = createTaskServer(database, { panel, log: { info: () => undefined, error: (...args) => errors.push(args) } });
   const url = await server.listen(0, "127.0.0.1");
   onTestFinished(() => server.close());
-  return { url, errors };
+  return { url, errors, database };
 }
