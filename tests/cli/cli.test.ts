@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -300,5 +300,25 @@ describe("taskrpc tokens", () => {
     expect(run.stdout).toContain("taskrpc tokens create --name <name> --scope <scope> [--expires-in]");
     expect(run.stdout).toContain("taskrpc tokens list");
     expect(run.stdout).toContain("taskrpc tokens revoke --name <name>");
+  });
+});
+
+describe("taskrpc serve refuses to start, in one line with exit code 1, rather than serve badly", () => {
+  it("a read-only database file", async () => {
+    const db = join(dir, "read-only.db");
+    expect((await taskrpc(["--db", db, "projects", "create", "--name", "Kept"])).code).toBe(0);
+    chmodSync(db, 0o444);
+    const run = await taskrpc(["serve", "--port", "0", "--db", db]);
+    expect(run).toMatchObject({ code: 1, stdout: "" });
+    expect(run.stderr).toMatch(/^INTERNAL: Database \S*read-only\.db is read-only: make it writable .*\n$/u);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("a non-loopback address with no access token, saying to create one", async () => {
+    // TEST-NET-1: no machine has it, so were the check missing the start would fail differently (EADDRNOTAVAIL).
+    const run = await taskrpc(["serve", "--host", "192.0.2.1", "--port", "0", "--db", join(dir, "exposed.db")], {});
+    expect(run).toMatchObject({ code: 1, stdout: "" });
+    expect(run.stderr).toMatch(/^INTERNAL: Refusing to listen on 192\.0\.2\.1 with no access token: .*taskrpc tokens create --name NAME --scope write.*\n$/u);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
   });
 });
