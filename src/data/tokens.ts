@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { asc, eq, gt, isNull, or } from "drizzle-orm";
+import { asc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { expiryOf, isLive, useWorthRecording, type CreateTokenInput, type TokenInfo, type TokenScope } from "../domain";
 import { systemClock, type Clock, type TokenStore } from "./repository";
 import type { Db } from "./sqlite-repository";
@@ -19,10 +19,18 @@ type TokenRecord = TokenInfo & { secretHash: string };
 const toInfo = ({ secretHash: _secretHash, ...info }: TokenRecord): TokenInfo => info;
 
 export class SqliteTokenStore implements TokenStore {
+  // Prepared once: every API call asks one of these, and building a Drizzle query costs more than running it.
+  private readonly byHash;
+  private readonly liveOne;
+
   constructor(
     private readonly db: Db,
     private readonly now: Clock = systemClock,
-  ) {}
+  ) {
+    this.byHash = db.select().from(accessTokens).where(eq(accessTokens.secretHash, sql.placeholder("hash"))).prepare();
+    const live = or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, sql.placeholder("now")));
+    this.liveOne = db.select({ name: accessTokens.name }).from(accessTokens).where(live).limit(1).prepare();
+  }
 
   create(input: CreateTokenInput): { token: TokenInfo; secret: string } | "name-taken" {
     const secret = newTokenSecret();
@@ -46,7 +54,7 @@ export class SqliteTokenStore implements TokenStore {
 
   authenticate(secret: string): TokenScope | undefined {
     const presented = hashTokenSecret(secret);
-    const row = this.db.select().from(accessTokens).where(eq(accessTokens.secretHash, presented)).get();
+    const row = this.byHash.get({ hash: presented });
     const now = this.now();
     if (!row || !sameHash(row.secretHash, presented) || !isLive(row, now)) return undefined;
     if (useWorthRecording(row.lastUsedAt, now)) {
@@ -56,9 +64,7 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   hasLiveTokens(): boolean {
-    const now = this.now();
-    const live = or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, now));
-    return this.db.select({ name: accessTokens.name }).from(accessTokens).where(live).limit(1).get() !== undefined;
+    return this.liveOne.get({ now: this.now() }) !== undefined;
   }
 }
 
