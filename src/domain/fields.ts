@@ -32,7 +32,8 @@ export const descriptionSchema = textSchema({ max: 10_000 });
 
 export const limitSchema = z.number().int().min(1).max(100).default(50);
 
-export const cursorSchema = textSchema({ min: 1, max: 1_000 });
+/** Long enough for any cursor issued: sorting by a 500-character title of 4-byte characters makes one of about 2,800. */
+export const cursorSchema = textSchema({ min: 1, max: 4_000 });
 
 /** Whitespace-separated terms; each must occur in the searched text. */
 export const searchSchema = textSchema({ max: 500 });
