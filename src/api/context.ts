@@ -1,8 +1,31 @@
 import type { Repositories } from "../data/repository";
 
-export type Context = { repositories: Repositories };
+/**
+ * Who is calling: a request over HTTP, with its Authorization header (or none), or the CLI running on the
+ * database file itself, which is trusted as whoever can open that file already is.
+ */
+export type Credential = { authorization: string | undefined } | "trusted-local";
+
+/** What the caller may do: "none" when tokens are required and it has no live one. */
+export type Access = "write" | "read" | "none";
+
+export type Context = { repositories: Repositories; access: Access };
+
+const bearer = /^Bearer +(\S+) *$/iu;
+
+/**
+ * While a live token exists, an HTTP caller gets the scope of the token it presents, or none; with no live token
+ * the API is open (the server refuses to listen beyond loopback then, unless told to allow anonymous access).
+ */
+function accessOf(repositories: Repositories, credential: Credential): Access {
+  if (credential === "trusted-local") return "write";
+  const secret = bearer.exec(credential.authorization ?? "")?.[1];
+  const scope = secret === undefined ? undefined : repositories.tokens.authenticate(secret);
+  if (scope) return scope;
+  return repositories.tokens.hasLiveTokens() ? "none" : "write";
+}
 
 /** The one place a request's context is made; tests pass their own database's repositories. */
-export function createContext(repositories: Repositories): Context {
-  return { repositories };
+export function createContext(repositories: Repositories, credential: Credential): Context {
+  return { repositories, access: accessOf(repositories, credential) };
 }

@@ -9,6 +9,8 @@ const codeOfReason: Record<DomainError["reason"], TRPC_ERROR_CODE_KEY> = {
   PROJECT_NOT_EMPTY: "CONFLICT",
   VERSION_MISMATCH: "CONFLICT",
   INVALID_CURSOR: "BAD_REQUEST",
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
 };
 
 /** A domain rule's refusal becomes a tRPC error with the matching code; anything else stays internal. */

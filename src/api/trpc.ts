@@ -1,5 +1,6 @@
 import { initTRPC } from "@trpc/server";
-import type { Context } from "./context";
+import { DomainError } from "../domain";
+import type { Access, Context } from "./context";
 import { formatError, toTRPCError } from "./errors";
 
 const t = initTRPC.context<Context>().create({ errorFormatter: formatError });
@@ -14,14 +15,26 @@ const procedure = t.procedure.use(async ({ next }) => {
   return result;
 });
 
+const unauthenticated = () =>
+  new DomainError("UNAUTHENTICATED", "This service requires an access token: send Authorization: Bearer <token>");
+
+/** Queries take any token; mutations a write token. */
+function assertAllowed(access: Access, kind: "query" | "mutation"): void {
+  if (access === "none") throw unauthenticated();
+  if (kind === "mutation" && access !== "write") throw new DomainError("FORBIDDEN", "This token may only read: a mutation needs a write token");
+}
+
 /**
+ * Every procedure is built by one of these two, so its access check cannot be forgotten.
  * Queries see only the read-only repository (over a read-only connection), mutations only the writing
  * one; neither sees the other, so a query cannot write and a new procedure gets this by choosing its builder.
  */
-export const queryProcedure = procedure.use(({ ctx, next }) =>
-  next({ ctx: { repo: ctx.repositories.read, repositories: undefined } }),
-);
+export const queryProcedure = procedure.use(({ ctx, next }) => {
+  assertAllowed(ctx.access, "query");
+  return next({ ctx: { repo: ctx.repositories.read, repositories: undefined } });
+});
 
-export const mutationProcedure = procedure.use(({ ctx, next }) =>
-  next({ ctx: { repo: ctx.repositories.write, repositories: undefined } }),
-);
+export const mutationProcedure = procedure.use(({ ctx, next }) => {
+  assertAllowed(ctx.access, "mutation");
+  return next({ ctx: { repo: ctx.repositories.write, repositories: undefined } });
+});

@@ -8,7 +8,9 @@ import { appRouter, createCallerFactory, createContext } from "../api";
 import type { TaskDatabase } from "../data";
 import { taskSortKeys } from "../domain";
 import { serverUsage } from "../server/config";
+import { CliFailure, exitCodes } from "./failure";
 import { commandDescriptions, describeFlag } from "./help";
+import { addTokenCommands } from "./tokens";
 
 export type CliIo = {
   stdout: (text: string) => void;
@@ -16,20 +18,9 @@ export type CliIo = {
   env: NodeJS.ProcessEnv;
 };
 
-/** Exit codes: 0 done, 1 the service refused or failed (any reason but VALIDATION), 2 bad flags or input. */
-export const exitCodes = { ok: 0, refused: 1, usage: 2 } as const;
+export { exitCodes };
 
 export const defaultDatabasePath = "./data/taskrpc.db";
-
-/** A procedure's failure, already worded as `REASON: detail`. */
-class CliFailure extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
 
 type ErrorData = { reason: string; issues?: { path: (string | number)[]; message: string }[] };
 
@@ -112,7 +103,7 @@ runs on the SQLite database at --db (or DATABASE_PATH, default ${defaultDatabase
 const exitCodeHelp = `On failure the reason goes to stderr as "REASON: detail", nothing to stdout. Exit codes:
   0  done
   1  refused by a rule (PROJECT_NOT_FOUND, TASK_NOT_FOUND, PROJECT_ARCHIVED, PROJECT_NOT_EMPTY,
-     VERSION_MISMATCH, INVALID_CURSOR) or failed (INTERNAL)
+     VERSION_MISMATCH, INVALID_CURSOR; NOT_FOUND for tokens revoke) or failed (INTERNAL)
   2  bad flags or input (VALIDATION)`;
 
 /** Runs one command line; resolves with the exit code (a `serve` keeps the process alive after it resolves). */
@@ -121,17 +112,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   // trpc-cli calls `trpcServer.initTRPC.create().createCallerFactory(router)(context)["tasks.list"](input)` and gets
   // this stand-in: the database opens only when a procedure runs, and errors are worded before trpc-cli rewords them.
-  const call = async (path: string, input: unknown): Promise<unknown> => {
+  const openCliDatabase = async (): Promise<TaskDatabase> => {
     const databasePath = (program.opts().db as string | undefined) ?? io.env.DATABASE_PATH ?? defaultDatabasePath;
     try {
       // Loaded here, not at start-up: help and flag errors need neither SQLite nor Drizzle.
       const { openDatabase } = await import("../data");
       database ??= openDatabase(databasePath);
+      return database;
     } catch (error) {
       throw new CliFailure(`INTERNAL: cannot open database ${databasePath}: ${(error as Error).message}`, exitCodes.refused);
     }
-    // The real router through a caller: the same middleware, rules and error reasons as over HTTP.
-    const procedures = createCallerFactory(appRouter)(createContext(database)) as unknown as Record<
+  };
+  const call = async (path: string, input: unknown): Promise<unknown> => {
+    const database = await openCliDatabase();
+    // The real router through a caller: the same middleware, rules and error reasons as over HTTP. Whoever can
+    // open the database file can change it anyway, so the CLI is trusted, by name, rather than needing a token.
+    const procedures = createCallerFactory(appRouter)(createContext(database, "trusted-local")) as unknown as Record<
       string,
       (input: unknown) => Promise<unknown>
     >;
@@ -170,6 +166,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       });
     });
 
+  addTokenCommands(program, openCliDatabase, io);
+
   const leaves: string[] = [];
   for (const [command, path] of [[program, []] as [Command, string[]], ...walk(program)]) {
     const name = path.join(" ");
@@ -191,10 +189,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       leaves.unshift(`  taskrpc serve ${[...serveFlags].map((flag) => `[${flag}]`).join(" ")}`);
       continue;
     }
-    adaptFlags(command);
-    for (const option of command.options) {
-      const flagDescription = describeFlag(path.join("."), option.attributeName());
-      if (flagDescription) option.description = flagDescription;
+    if (path[0] !== "tokens") {
+      adaptFlags(command);
+      for (const option of command.options) {
+        const flagDescription = describeFlag(path.join("."), option.attributeName());
+        if (flagDescription) option.description = flagDescription;
+      }
     }
     const flags = command.options.map((option) => (option.mandatory ? option.flags : `[${option.long}]`));
     leaves.push(`  taskrpc ${name} ${flags.join(" ")}`.trimEnd());

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { DomainError } from "../domain";
 
 /** Where a page ended: the sort key and id of its last row. Keyset paging stays stable under inserts and deletes. */
@@ -10,26 +10,47 @@ export function fingerprint(query: object): string {
   return createHash("sha256").update(JSON.stringify(rest)).digest("base64url").slice(0, 16);
 }
 
-export function encodeCursor(queryFingerprint: string, keyset: Keyset): string {
-  return Buffer.from(JSON.stringify([queryFingerprint, keyset.key, keyset.id])).toString("base64url");
-}
+/** A new key to sign cursors with; each database keeps its own. */
+export const newCursorSecret = (): string => randomBytes(32).toString("base64url");
 
-export function decodeCursor(cursor: string, queryFingerprint: string): Keyset {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    decoded = undefined;
+const malformed = () => new DomainError("INVALID_CURSOR", "The cursor is malformed; pass nextCursor exactly as it was returned");
+
+/**
+ * Cursors are `<payload>.<signature>`, both base64url: the payload is the query's fingerprint and the keyset,
+ * the signature an HMAC-SHA256 of it (truncated to 128 bits) under the database's secret. A cursor is taken only
+ * as it was issued: any character added, changed or removed, or a hand-made payload, is INVALID_CURSOR.
+ */
+export class CursorCodec {
+  constructor(private readonly secret: string) {}
+
+  private sign(payload: string): Buffer {
+    return createHmac("sha256", this.secret).update(payload).digest().subarray(0, 16);
   }
-  if (!Array.isArray(decoded) || decoded.length !== 3) {
-    throw new DomainError("INVALID_CURSOR", "The cursor is malformed; pass nextCursor exactly as it was returned");
+
+  encode(queryFingerprint: string, keyset: Keyset): string {
+    const payload = Buffer.from(JSON.stringify([queryFingerprint, keyset.key, keyset.id])).toString("base64url");
+    return `${payload}.${this.sign(payload).toString("base64url")}`;
   }
-  const [owner, key, id] = decoded as unknown[];
-  if (owner !== queryFingerprint) {
-    throw new DomainError("INVALID_CURSOR", "The cursor belongs to another query; page with the same filters and sort");
+
+  decode(cursor: string, queryFingerprint: string): Keyset {
+    const [payload = "", signature = "", ...rest] = cursor.split(".");
+    const given = Buffer.from(signature, "base64url");
+    const expected = this.sign(payload);
+    // Node's base64url decoding skips what it cannot read, so both parts must re-encode to exactly what was given.
+    const exact = rest.length === 0 && given.toString("base64url") === signature && Buffer.from(payload, "base64url").toString("base64url") === payload;
+    if (!exact || given.length !== expected.length || !timingSafeEqual(given, expected)) throw malformed();
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    } catch {
+      throw malformed();
+    }
+    if (!Array.isArray(decoded) || decoded.length !== 3) throw malformed();
+    const [owner, key, id] = decoded as unknown[];
+    if (owner !== queryFingerprint) {
+      throw new DomainError("INVALID_CURSOR", "The cursor belongs to another query; page with the same filters and sort");
+    }
+    if ((typeof key !== "string" && typeof key !== "number") || typeof id !== "string") throw malformed();
+    return { key, id };
   }
-  if ((typeof key !== "string" && typeof key !== "number") || typeof id !== "string") {
-    throw new DomainError("INVALID_CURSOR", "The cursor is malformed; pass nextCursor exactly as it was returned");
-  }
-  return { key, id };
 }

@@ -1,12 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { readMigrationFiles } from "drizzle-orm/migrator";
+import { newCursorSecret } from "./cursor";
 import type { Environment, Repositories } from "./repository";
+import { settings } from "./schema";
 import { SqliteRepository } from "./sqlite-repository";
+import { SqliteTokenStore } from "./tokens";
 
 export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
@@ -26,6 +31,53 @@ export type OpenOptions = Environment & {
   trace?: (sql: string) => void;
 };
 
+/** Why a database cannot be served, in one line naming the file and what to do. */
+export class DatabaseRefusedError extends Error {
+  override name = "DatabaseRefusedError";
+}
+
+const elsewhere = "or pass another file with --db (env DATABASE_PATH)";
+
+/** Writable for this process, and by someone: root passes access(), so a file marked read-only for all counts as read-only. */
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch {
+    return false;
+  }
+  return (statSync(path).mode & 0o222) !== 0;
+}
+
+/**
+ * Refuses, before changing anything, a file SQLite could open but not serve: a read-only file or folder (SQLite
+ * keeps its journal beside the file) would answer reads and fail every write; a schema migrated by a newer build
+ * would be misread.
+ */
+function assertServable(file: string): void {
+  const shown = resolve(file);
+  const folder = dirname(shown);
+  if (existsSync(folder) && !writable(folder)) {
+    throw new DatabaseRefusedError(`Database folder ${folder} is not writable (SQLite keeps its journal beside ${shown}): make it writable, ${elsewhere}`);
+  }
+  if (!existsSync(file)) return;
+  if (!writable(file)) throw new DatabaseRefusedError(`Database ${shown} is read-only: make it writable (chmod u+w), ${elsewhere}`);
+  const known = new Set(readMigrationFiles({ migrationsFolder }).map((migration) => migration.hash));
+  // Writable, though it only reads: the last connection to close removes the WAL files, a read-only one cannot.
+  const probe = new Database(file, { fileMustExist: true });
+  try {
+    const table = probe.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
+    const applied = table ? (probe.prepare("select hash from __drizzle_migrations").all() as { hash: string }[]) : [];
+    const unknown = applied.filter((row) => !known.has(row.hash)).length;
+    if (unknown > 0) {
+      throw new DatabaseRefusedError(
+        `Database ${shown} has a schema newer than this taskrpc (${unknown} migration(s) it does not know): upgrade taskrpc, ${elsewhere}`,
+      );
+    }
+  } finally {
+    probe.close();
+  }
+}
+
 /**
  * Opens (creating and migrating) the SQLite database at `path`. Writes go through one connection;
  * reads go through a second, read-only one, so a query cannot change data even by mistake.
@@ -34,6 +86,7 @@ export type OpenOptions = Environment & {
 export function openDatabase(path: string, options: OpenOptions = {}): TaskDatabase {
   const temporary = path === ":memory:" ? mkdtempSync(join(memoryBackedTmp(), "taskrpc-")) : undefined;
   const file = temporary ? join(temporary, "taskrpc.db") : path;
+  assertServable(file);
   mkdirSync(dirname(file), { recursive: true });
 
   const verbose = options.trace && ((sql: unknown) => options.trace?.(String(sql)));
@@ -45,14 +98,19 @@ export function openDatabase(path: string, options: OpenOptions = {}): TaskDatab
   writer.pragma("synchronous = NORMAL");
   const writeDb = drizzle(writer);
   migrate(writeDb, { migrationsFolder });
+  // Made once, on first open, and kept: cursors stay valid across restarts and cannot be forged elsewhere.
+  writeDb.insert(settings).values({ key: "cursor_secret", value: newCursorSecret() }).onConflictDoNothing().run();
+  const stored = writeDb.select({ value: settings.value }).from(settings).where(eq(settings.key, "cursor_secret")).get() as { value: string };
+  const environment = { ...options, cursorSecret: options.cursorSecret ?? stored.value };
 
   const reader = new Database(file, { readonly: true, fileMustExist: true, verbose });
   reader.pragma("busy_timeout = 5000");
 
   return {
     path: file,
-    write: new SqliteRepository(writeDb, options),
-    read: new SqliteRepository(drizzle(reader), options),
+    write: new SqliteRepository(writeDb, environment),
+    read: new SqliteRepository(drizzle(reader), environment),
+    tokens: new SqliteTokenStore(writeDb, options.clock),
     close() {
       reader.close();
       writer.close();

@@ -1,3 +1,3 @@
-export type { Clock, Environment, ReadRepository, Repositories, Repository } from "./repository";
+export type { Clock, Environment, ReadRepository, Repositories, Repository, TokenStore } from "./repository";
 export { openDatabase, type TaskDatabase } from "./database";
 export { MemoryRepository, openMemoryRepositories } from "./memory-repository";

@@ -25,10 +25,11 @@ import {
   type UpdateProjectInput,
   type UpdateTaskInput,
 } from "../domain";
-import { decodeCursor, encodeCursor, fingerprint, type Keyset } from "./cursor";
+import { CursorCodec, fingerprint, newCursorSecret, type Keyset } from "./cursor";
 import { newId } from "./ids";
 import { systemClock, type Clock, type Environment, type ReadRepository, type Repositories, type Repository } from "./repository";
 import { taskSortKey } from "./task-order";
+import { MemoryTokenStore } from "./tokens";
 
 /**
  * An in-memory Repository: the fake for tests that need no SQLite, and the model the stateful property
@@ -55,16 +56,16 @@ function compareKeysets(a: Keyset, b: Keyset, noCase: boolean): number {
 function page<T extends { id: string }>(
   rows: T[],
   keyOf: (row: T) => string | number,
-  options: { descending: boolean; noCase: boolean; limit: number; cursor: string | undefined; owner: string },
+  options: { descending: boolean; noCase: boolean; limit: number; cursor: string | undefined; owner: string; cursors: CursorCodec },
 ): Page<T> {
   const sign = options.descending ? -1 : 1;
   const keyed = rows.map((row) => ({ row, keyset: { key: keyOf(row), id: row.id } }));
   keyed.sort((a, b) => sign * compareKeysets(a.keyset, b.keyset, options.noCase));
-  const after = options.cursor ? decodeCursor(options.cursor, options.owner) : undefined;
+  const after = options.cursor ? options.cursors.decode(options.cursor, options.owner) : undefined;
   const rest = after ? keyed.filter(({ keyset }) => sign * compareKeysets(keyset, after, options.noCase) > 0) : keyed;
   const items = rest.slice(0, options.limit);
   const last = items.at(-1);
-  const nextCursor = rest.length > options.limit && last ? encodeCursor(options.owner, last.keyset) : null;
+  const nextCursor = rest.length > options.limit && last ? options.cursors.encode(options.owner, last.keyset) : null;
   return { items: items.map(({ row }) => row), nextCursor };
 }
 
@@ -76,10 +77,12 @@ export class MemoryRepository implements Repository {
 
   private readonly now: Clock;
   private readonly newId: () => string;
+  private readonly cursors: CursorCodec;
 
   constructor(environment: Environment = {}) {
     this.now = environment.clock ?? systemClock;
     this.newId = environment.newId ?? newId;
+    this.cursors = new CursorCodec(environment.cursorSecret ?? newCursorSecret());
   }
 
   private requireProject(id: string): ProjectRecord {
@@ -138,6 +141,7 @@ export class MemoryRepository implements Repository {
       limit: query.limit,
       cursor: query.cursor,
       owner: fingerprint(query),
+      cursors: this.cursors,
     });
     return { items: result.items.map((project) => this.withCounts(project)), nextCursor: result.nextCursor };
   }
@@ -154,6 +158,7 @@ export class MemoryRepository implements Repository {
       limit: query.limit,
       cursor: query.cursor,
       owner: fingerprint(query),
+      cursors: this.cursors,
     });
     return { items: result.items.map(copyTask), nextCursor: result.nextCursor };
   }
@@ -256,5 +261,5 @@ export function openMemoryRepositories(environment: Environment = {}): Repositor
     countTasks: (filter) => write.countTasks(filter),
     listLabels: (filter) => write.listLabels(filter),
   };
-  return { read: Object.freeze(read), write };
+  return { read: Object.freeze(read), write, tokens: new MemoryTokenStore(environment.clock) };
 }

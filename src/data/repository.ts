@@ -8,6 +8,9 @@ import type {
   ProjectChangeInput,
   Task,
   TaskChangeInput,
+  CreateTokenInput,
+  TokenInfo,
+  TokenScope,
   TaskFilter,
   TaskQuery,
   UpdateProjectInput,
@@ -42,10 +45,28 @@ export interface Repository extends ReadRepository {
   deleteTask(input: TaskChangeInput): { id: string };
 }
 
-/** The two views a request may get: queries read through `read`, mutations write through `write`. */
+/** Access tokens. Only a hash of each secret is stored; the secret is returned once, by `create`. */
+export interface TokenStore {
+  /** A new token and its secret, or "name-taken" when a token of that name exists. */
+  create(input: CreateTokenInput): { token: TokenInfo; secret: string } | "name-taken";
+  /** Every token (expired ones too), by name. */
+  list(): TokenInfo[];
+  /** Deletes the token; false when there is none of that name. */
+  revoke(name: string): boolean;
+  /** The scope of the live token with this secret (recording its use), or undefined. */
+  authenticate(secret: string): TokenScope | undefined;
+  /** Whether any token is live: only then must API calls carry one. */
+  hasLiveTokens(): boolean;
+}
+
+/**
+ * The views a request may get: queries read through `read`, mutations write through `write`; `tokens` is for
+ * building the context (who is calling), never for procedures.
+ */
 export interface Repositories {
   read: ReadRepository;
   write: Repository;
+  tokens: TokenStore;
 }
 
 export type Clock = () => string;
@@ -57,4 +78,6 @@ export type Environment = {
   clock?: Clock;
   /** A new unique id (at most 64 characters). */
   newId?: () => string;
+  /** The key cursors are signed with: by default a database keeps its own, and an in-memory store makes one. */
+  cursorSecret?: string;
 };

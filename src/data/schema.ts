@@ -73,3 +73,23 @@ export const taskLabels = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.taskId, t.labelKey] }), index("task_labels_by_key").on(t.labelKey, t.taskId)],
 );
+
+/** Per-database values made on first open, such as the key cursors are signed with. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+/** Access tokens: only a SHA-256 hash of each secret is kept; a revoked token's row is deleted. */
+export const accessTokens = sqliteTable(
+  "access_tokens",
+  {
+    name: text("name").primaryKey(),
+    scope: text("scope", { enum: ["read", "write"] }).notNull(),
+    secretHash: text("secret_hash").notNull(),
+    createdAt: text("created_at").notNull(),
+    expiresAt: text("expires_at"),
+    lastUsedAt: text("last_used_at"),
+  },
+  (t) => [uniqueIndex("access_tokens_by_hash").on(t.secretHash)],
+);

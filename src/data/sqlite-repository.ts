@@ -28,7 +28,7 @@ import {
   type UpdateProjectInput,
   type UpdateTaskInput,
 } from "../domain";
-import { decodeCursor, encodeCursor, fingerprint } from "./cursor";
+import { CursorCodec, fingerprint } from "./cursor";
 import { newId } from "./ids";
 import { systemClock, type Clock, type Environment, type Repository } from "./repository";
 import { projects, taskLabels, tasks } from "./schema";
@@ -131,6 +131,7 @@ function sortColumn(sort: TaskQuery["sort"]): SQLWrapper {
 export class SqliteRepository implements Repository {
   private readonly now: Clock;
   private readonly newId: () => string;
+  private readonly cursors: CursorCodec;
 
   // Look-ups by id are prepared once per connection: building a Drizzle query costs more than running it.
   private readonly projectById;
@@ -139,10 +140,11 @@ export class SqliteRepository implements Repository {
 
   constructor(
     private readonly db: Db,
-    environment: Environment = {},
+    environment: Environment & { cursorSecret: string },
   ) {
     this.now = environment.clock ?? systemClock;
     this.newId = environment.newId ?? newId;
+    this.cursors = new CursorCodec(environment.cursorSecret);
     const id = sql.placeholder("id");
     this.projectById = db.select().from(projects).where(eq(projects.id, id)).prepare();
     this.projectWithCountsById = db.select(projectColumns).from(projects).where(eq(projects.id, id)).prepare();
@@ -188,7 +190,7 @@ export class SqliteRepository implements Repository {
       ...searchTerms(query.search).map((term) => sql`instr(${projects.searchText}, ${term}) > 0`),
     ];
     if (query.cursor) {
-      const after = decodeCursor(query.cursor, owner);
+      const after = this.cursors.decode(query.cursor, owner);
       conditions.push(sql`(${name}, ${projects.id}) > (${after.key}, ${after.id})`);
     }
     const rows = this.db
@@ -200,7 +202,7 @@ export class SqliteRepository implements Repository {
       .all();
     const items = rows.slice(0, query.limit).map(toProject);
     const last = items.at(-1);
-    const nextCursor = rows.length > query.limit && last ? encodeCursor(owner, { key: last.name, id: last.id }) : null;
+    const nextCursor = rows.length > query.limit && last ? this.cursors.encode(owner, { key: last.name, id: last.id }) : null;
     return { items, nextCursor };
   }
 
@@ -214,7 +216,7 @@ export class SqliteRepository implements Repository {
     const key = sortColumn(query.sort);
     const direction = query.sort.dir === "asc" ? asc : desc;
     if (query.cursor) {
-      const after = decodeCursor(query.cursor, owner);
+      const after = this.cursors.decode(query.cursor, owner);
       const beyond = query.sort.dir === "asc" ? sql`>` : sql`<`;
       conditions.push(sql`(${key}, ${tasks.id}) ${beyond} (${after.key}, ${after.id})`);
     }
@@ -228,7 +230,7 @@ export class SqliteRepository implements Repository {
     const items = rows.slice(0, query.limit).map(toTask);
     const last = items.at(-1);
     const nextCursor =
-      rows.length > query.limit && last ? encodeCursor(owner, { key: taskSortKey(last, query.sort), id: last.id }) : null;
+      rows.length > query.limit && last ? this.cursors.encode(owner, { key: taskSortKey(last, query.sort), id: last.id }) : null;
     return { items, nextCursor };
   }
 

@@ -7,6 +7,8 @@ export const errorReasons = [
   "PROJECT_NOT_EMPTY",
   "VERSION_MISMATCH",
   "INVALID_CURSOR",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
   "INTERNAL",
 ] as const;
 

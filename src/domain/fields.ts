@@ -1,7 +1,25 @@
 import { z } from "zod";
 
+/** A lone surrogate (`\p{Cs}` in a `u` regex matches only unpaired ones) or a NUL: text no store can keep as given. */
+const malformed = /[\p{Cs}\0]/u;
+
+/**
+ * Every string input: well-formed Unicode without NUL, its length counted in code points (SPEC's "chars"),
+ * checked after trimming when `trim` is set.
+ */
+export function textSchema({ min = 0, max, trim = false }: { min?: number; max: number; trim?: boolean }) {
+  const base = z.string().refine((value) => !malformed.test(value), {
+    message: "Must be well-formed Unicode text without NUL characters",
+    abort: true,
+  });
+  return (trim ? base.trim() : base).min(min).superRefine((value, ctx) => {
+    // Code points, not UTF-16 units: an emoji is one char, as a user counts it.
+    if ([...value].length > max) ctx.addIssue({ code: "too_big", maximum: max, origin: "string", inclusive: true, input: value });
+  });
+}
+
 /** Server-generated identifiers; an input longer than any id we issue cannot name anything. */
-export const idSchema = z.string().min(1).max(64);
+export const idSchema = textSchema({ min: 1, max: 64 });
 
 export const timestampSchema = z.iso.datetime();
 
@@ -10,14 +28,15 @@ export const dateSchema = z.iso.date();
 
 export const versionSchema = z.number().int().min(1);
 
-export const descriptionSchema = z.string().max(10_000);
+export const descriptionSchema = textSchema({ max: 10_000 });
 
 export const limitSchema = z.number().int().min(1).max(100).default(50);
 
-export const cursorSchema = z.string().min(1).max(1_000);
+/** Long enough for any cursor issued: sorting by a 500-character title of 4-byte characters makes one of about 2,800. */
+export const cursorSchema = textSchema({ min: 1, max: 4_000 });
 
 /** Whitespace-separated terms; each must occur in the searched text. */
-export const searchSchema = z.string().max(500);
+export const searchSchema = textSchema({ max: 500 });
 
 export const pageSchema = <T extends z.ZodType>(item: T) =>
   z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });

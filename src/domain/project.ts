@@ -6,11 +6,12 @@ import {
   limitSchema,
   pageSchema,
   searchSchema,
+  textSchema,
   timestampSchema,
   versionSchema,
 } from "./fields";
 
-export const projectNameSchema = z.string().trim().min(1).max(200);
+export const projectNameSchema = textSchema({ min: 1, max: 200, trim: true });
 
 export const projectSchema = z.strictObject({
   id: idSchema,

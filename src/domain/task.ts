@@ -7,6 +7,7 @@ import {
   limitSchema,
   pageSchema,
   searchSchema,
+  textSchema,
   timestampSchema,
   versionSchema,
 } from "./fields";
@@ -18,8 +19,8 @@ export type Priority = z.infer<typeof prioritySchema>;
 /** low < normal < high < urgent, as a number that sorts. */
 export const priorityRank = (priority: Priority): number => priorities.indexOf(priority);
 
-export const titleSchema = z.string().trim().min(1).max(500);
-export const labelSchema = z.string().trim().min(1).max(50);
+export const titleSchema = textSchema({ min: 1, max: 500, trim: true });
+export const labelSchema = textSchema({ min: 1, max: 50, trim: true });
 
 export const labelsSchema = z
   .array(labelSchema)

@@ -16,15 +16,19 @@ export type ServerConfig = {
   corsOrigins: string[];
   /** Host names served besides the loopback ones while listening on a loopback address (against DNS rebinding). */
   allowedHosts: string[];
+  /** Serve a non-loopback address with no live access token, open to anyone who can reach it. */
+  allowAnonymous: boolean;
 };
 
-export const serverUsage = `Usage: taskrpc serve [--host HOST] [--port PORT] [--db PATH] [--panel on|off] [limits] [browser access]
+export const serverUsage = `Usage: taskrpc serve [--host HOST] [--port PORT] [--db PATH] [--panel on|off] [--allow-anonymous] [limits] [browser access]
 
 Serves the API at /trpc, the tRPC panel at GET /panel and GET /healthz.
   --host HOST     address to listen on      (env HOST, default 127.0.0.1)
   --port PORT     port to listen on          (env PORT, default 3000)
   --db PATH       SQLite database file       (env DATABASE_PATH, default ./data/taskrpc.db)
   --panel on|off  serve the panel at /panel  (env PANEL, default on)
+  --allow-anonymous  listen beyond loopback with no access token: the API is open to all
+                  (env ALLOW_ANONYMOUS=1; without it such a start is refused, see taskrpc tokens create)
   --help          show this help
 
 Limits:
@@ -54,6 +58,7 @@ export function readServerConfig(args: string[], env: NodeJS.ProcessEnv): Server
       "request-timeout": { type: "string" },
       "cors-origins": { type: "string" },
       "allowed-hosts": { type: "string" },
+      "allow-anonymous": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -83,6 +88,7 @@ export function readServerConfig(args: string[], env: NodeJS.ProcessEnv): Server
     requestTimeoutSeconds,
     corsOrigins: list(values["cors-origins"] ?? env.CORS_ORIGINS).map(origin),
     allowedHosts: list(values["allowed-hosts"] ?? env.ALLOWED_HOSTS).map(hostName),
+    allowAnonymous: values["allow-anonymous"] ?? env.ALLOW_ANONYMOUS === "1",
   };
 }
 

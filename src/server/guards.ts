@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isIP } from "node:net";
 import { Refusal } from "./refusals";
 
 /**
@@ -162,4 +163,12 @@ export function decodedPath(target: URL): string {
   } catch {
     return path;
   }
+}
+
+/** Only this machine can reach these: 127.0.0.0/8, ::1 (also as ::ffff:127.x) and localhost. */
+export function isLoopback(host: string): boolean {
+  const address = host.replace(/^\[(.*)\]$/u, "$1").toLowerCase();
+  if (address === "localhost") return true;
+  if (isIP(address) === 4) return address.startsWith("127.");
+  return address === "::1" || /^::ffff:127\./u.test(address) || /^0:0:0:0:0:0:0:1$/u.test(address);
 }

@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { appRouter, createContext } from "../api";
 import type { Repositories } from "../data";
-import { checkCall, checkHost, checkOrigin, decodedPath, defaultGuardOptions, preflight, readBody, requestHost, requestTarget, type GuardOptions } from "./guards";
+import { checkCall, checkHost, isLoopback, checkOrigin, decodedPath, defaultGuardOptions, preflight, readBody, requestHost, requestTarget, type GuardOptions } from "./guards";
 import { createPanel } from "./panel";
 import { internalError, Refusal, sendRefusal, writeRefusal } from "./refusals";
 
@@ -37,7 +37,7 @@ export function createTaskServer(
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
-    createContext: () => createContext(repositories),
+    createContext: ({ req }) => createContext(repositories, { authorization: req.headers.authorization }),
     // tRPC sets its own Vary header over the one set before it: this adds Origin to it.
     responseMeta: () => ({ headers: new Headers([["vary", "Origin"]]) }),
     onError: ({ error, path }) => {
@@ -165,10 +165,6 @@ export function createTaskServer(
         server.closeIdleConnections();
       }),
   };
-}
-
-function isLoopback(address: string): boolean {
-  return address.startsWith("127.") || address === "::1" || address.startsWith("::ffff:127.");
 }
 
 function parserRefusal(code: string | undefined): Refusal {

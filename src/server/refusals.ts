@@ -5,16 +5,13 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import type { ErrorReason } from "../domain";
 
-/** FORBIDDEN is SPEC's reason for a refused Origin or Host. */
-export type RefusalReason = ErrorReason | "FORBIDDEN";
-
 /**
  * An answer the server gives before (or instead of) tRPC: a request it cannot take as a call. It travels in the
  * same JSON shape as tRPC's own errors, so a client reads `data.reason` whoever answered.
  */
 export class Refusal extends Error {
   readonly status: number;
-  readonly reason: RefusalReason;
+  readonly reason: ErrorReason;
   readonly headers: Record<string, string>;
 
   constructor(

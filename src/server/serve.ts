@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { openDatabase } from "../data";
 import { readServerConfig, serverUsage, type ServerConfig } from "./config";
+import { isLoopback } from "./guards";
 import { createTaskServer, type Logger } from "./http";
 
 export type RunningService = {
@@ -9,9 +10,19 @@ export type RunningService = {
   stop(): Promise<void>;
 };
 
-/** Opens the database, starts listening and says so in one line. */
+/**
+ * Opens the database, starts listening and says so in one line. With no live access token the API is open, so
+ * it listens only where no one else can reach it, unless the operator explicitly allows anonymous access.
+ */
 export async function startService(config: ServerConfig, log: Logger = console): Promise<RunningService> {
   const database = openDatabase(config.databasePath);
+  if (!isLoopback(config.host) && !config.allowAnonymous && !database.tokens.hasLiveTokens()) {
+    database.close();
+    throw new Error(
+      `Refusing to listen on ${config.host} with no access token: anyone who can reach it could change every task. ` +
+        `Create one with \`taskrpc tokens create --name NAME --scope write --db ${config.databasePath}\`, or pass --allow-anonymous (env ALLOW_ANONYMOUS=1)`,
+    );
+  }
   const taskServer = createTaskServer(database, {
     panel: config.panel,
     log,

@@ -1,10 +1,15 @@
 import type { inferProcedureBuilderResolverOptions, TRPCError } from "@trpc/server";
-import { describe, expect, expectTypeOf, it } from "vitest";
+import { describe, expect, expectTypeOf, it, onTestFinished } from "vitest";
 import { appRouter, createCallerFactory, createContext } from "../../src/api";
 import type { mutationProcedure, queryProcedure } from "../../src/api/trpc";
-import type { ReadRepository, Repository } from "../../src/data";
+import type { ReadRepository, Repository, TokenStore } from "../../src/data";
 import { createProjectInput, createTaskInput } from "../../src/domain";
-import { openTestDatabase } from "../support/database";
+import { openDatabaseCopy } from "../support/database";
+
+function secretOf(created: ReturnType<TokenStore["create"]>): string {
+  if (created === "name-taken") throw new Error("token names in this test are distinct");
+  return created.secret;
+}
 
 // Read-only queries by construction: every query procedure is handed the read-only repository, whose
 // connection refuses writes, and never the writing one; every mutation makes exactly one call on the
@@ -47,16 +52,32 @@ function recording<T extends object>(target: T, calls: string[]): T {
   });
 }
 
-/** Calls the procedure on a store holding one project and one task; records which repository it used. */
-async function callAndRecord(path: string, inputs: Procedures[string]["_def"]["inputs"]) {
-  const database = openTestDatabase();
+/**
+ * Calls the procedure on a store holding one project and one task; records which repository it used. With
+ * `token`, the store also holds a read and a write token and the call presents the one named (or none).
+ */
+async function callAndRecord(
+  path: string,
+  inputs: Procedures[string]["_def"]["inputs"],
+  token?: "read" | "write" | "none" | "unknown" | "expired",
+) {
+  let now = Date.parse("2026-01-01T00:00:00.000Z");
+  const database = openDatabaseCopy({ clock: () => new Date(now++).toISOString() });
+  onTestFinished(() => database.close());
   const project = database.write.createProject(createProjectInput.parse({ name: "Seeded" }));
   const task = database.write.createTask(createTaskInput.parse({ projectId: project.id, title: "Seeded" }));
   const input = acceptedInput(path, inputs, { projectId: project.id, taskId: task.id });
   const reads: string[] = [];
   const writes: string[] = [];
+  const secrets: Record<string, string | undefined> = { unknown: "trpc_not-a-token" };
+  if (token) {
+    for (const scope of ["read", "write"] as const) secrets[scope] = secretOf(database.tokens.create({ name: scope, scope }));
+    secrets.expired = secretOf(database.tokens.create({ name: "expired", scope: "write", expiresIn: 60_000 }));
+    now += 60_000; // the expiring token's minute is up; the others never expire
+  }
+  const repositories = { read: recording(database.read, reads), write: recording(database.write, writes), tokens: database.tokens };
   const caller = createCallerFactory(appRouter)(
-    createContext({ read: recording(database.read, reads), write: recording(database.write, writes) }),
+    createContext(repositories, token ? { authorization: token === "none" ? undefined : `Bearer ${secrets[token]}` } : "trusted-local"),
   );
   const call = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
     input: unknown,
@@ -93,6 +114,39 @@ describe("every procedure gets only the access its kind allows", () => {
         expect(reads).toEqual([]);
       });
     }
+  }
+});
+
+/** The SPEC reason a failed call carries (the DomainError behind the tRPC error), or undefined for success. */
+const reasonOf = (failure: TRPCError | undefined) => (failure?.cause as { reason?: string } | undefined)?.reason;
+
+describe("while a live token exists, every procedure checks the caller's token", () => {
+  for (const [path, procedure] of procedures) {
+    const kind = procedure._def.type;
+    it(`${kind} ${path}: none, unknown or expired is UNAUTHENTICATED, before touching storage`, async () => {
+      for (const token of ["none", "unknown", "expired"] as const) {
+        const { reads, writes, failure } = await callAndRecord(path, procedure._def.inputs, token);
+        expect({ token, reason: reasonOf(failure), code: failure?.code }).toEqual({ token, reason: "UNAUTHENTICATED", code: "UNAUTHORIZED" });
+        expect([...reads, ...writes]).toEqual([]);
+      }
+    });
+
+    it(`${kind} ${path}: a read token ${kind === "query" ? "may call it" : "is FORBIDDEN, changing nothing"}`, async () => {
+      const { reads, writes, failure } = await callAndRecord(path, procedure._def.inputs, "read");
+      if (kind === "query") {
+        expect(failure).toBeUndefined();
+        expect(reads.length).toBeGreaterThan(0);
+      } else {
+        expect({ reason: reasonOf(failure), code: failure?.code }).toEqual({ reason: "FORBIDDEN", code: "FORBIDDEN" });
+        expect(writes).toEqual([]);
+      }
+    });
+
+    it(`${kind} ${path}: a write token may call it`, async () => {
+      const { reads, writes, failure } = await callAndRecord(path, procedure._def.inputs, "write");
+      expect(["UNAUTHENTICATED", "FORBIDDEN"]).not.toContain(reasonOf(failure));
+      expect([...reads, ...writes].length).toBeGreaterThan(0);
+    });
   }
 });
 

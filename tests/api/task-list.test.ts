@@ -345,6 +345,17 @@ describe("tasks.list sort", () => {
 });
 
 describe("tasks.list paging", () => {
+  it("pages by title through titles of 500 four-byte characters: the longest cursors are taken back", async () => {
+    const client = createTestClient();
+    const project = await makeProject(client);
+    const titles = ["😀", "😃", "😄"].map((emoji) => emoji.repeat(500));
+    for (const title of titles) await makeTask(client, project.id, { title });
+    const first = await client.tasks.list.query({ sort: { by: "title", dir: "asc" }, limit: 1 });
+    expect(first.nextCursor?.length).toBeGreaterThan(2_000);
+    const second = await client.tasks.list.query({ sort: { by: "title", dir: "asc" }, limit: 1, cursor: first.nextCursor ?? "" });
+    expect([...first.items, ...second.items].map((task) => task.title)).toEqual(titles.slice(0, 2));
+  });
+
   it("returns every item exactly once, in order, for every sort and page size", async () => {
     const client = createTestClient();
     const project = await makeProject(client);

@@ -321,3 +321,40 @@ describe("several problems at once", () => {
     expect(whole.message).toBe(`Invalid input: input: ${whole.data?.issues?.[0]?.message}`);
   });
 });
+
+describe("text is well-formed Unicode without NUL, its length counted in code points", () => {
+  const malformed = ["\ud800", "x\ud800y", "\udc00", "a\udbff", "abc\u0000", "\u0000"];
+
+  it("refuses a lone surrogate or a NUL in every text field, naming the field, and stores nothing", async () => {
+    const client = createTestClient();
+    const { project, task } = await projectAndTask(client);
+    for (const text of malformed) {
+      await expectInvalid(client.projects.create.mutate({ name: text }), ["name"]);
+      await expectInvalid(client.projects.update.mutate({ id: project.id, description: text }), ["description"]);
+      await expectInvalid(client.tasks.create.mutate({ projectId: project.id, title: text }), ["title"]);
+      await expectInvalid(client.tasks.update.mutate({ id: task.id, title: "ok", labels: ["fine", text] }), ["labels", 1]);
+      await expectInvalid(client.tasks.get.query({ id: text }), ["id"]);
+      await expectInvalid(client.tasks.list.query({ search: text }), ["search"]);
+      await expectInvalid(client.tasks.list.query({ cursor: text }), ["cursor"]);
+      await expectInvalid(client.tasks.count.query({ labels: [text] }), ["labels", 0]);
+      await expectInvalid(client.projects.list.query({ search: text }), ["search"]);
+    }
+    expect(await client.tasks.get.query({ id: task.id })).toEqual(task);
+    expect((await client.projects.list.query()).items).toEqual([{ ...project, openTaskCount: 1 }]);
+  });
+
+  it("keeps text with characters beyond the Basic Multilingual Plane as given", async () => {
+    const client = createTestClient();
+    const project = await makeProject(client);
+    const title = "ship 🚀 x\u{10FFFF}y";
+    const task = await client.tasks.create.mutate({ projectId: project.id, title });
+    expect((await client.tasks.get.query({ id: task.id })).title).toBe(title);
+    expect((await client.tasks.list.query({ search: "🚀" })).items.map((t) => t.id)).toEqual([task.id]);
+  });
+
+  it("counts code points: 200 emoji are a valid name, 201 are not", async () => {
+    const client = createTestClient();
+    expect((await client.projects.create.mutate({ name: "😀".repeat(200) })).name).toBe("😀".repeat(200));
+    await expectInvalid(client.projects.create.mutate({ name: "😀".repeat(201) }), ["name"]);
+  });
+});

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/data";
 import type { Project } from "../../src/domain";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -160,5 +161,39 @@ describe("the tRPC panel in a browser", () => {
     await card.filter({ hasText: /HTTP Status Code\s*:?\s*404/u }).filter({ hasText: /NOT_FOUND/u }).waitFor();
     expect(pageErrors).toEqual([]);
     expect(elsewhere).toEqual([]);
+  });
+
+  it("works with an access token set through its Headers button: refused (401) before, answered after", async () => {
+    if (!server || !browser) throw new Error("set-up failed");
+    const database = openDatabase(server.databasePath);
+    const created = database.tokens.create({ name: "panel", scope: "write" });
+    database.close();
+    if (created === "name-taken") throw new Error("the token exists");
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+      await page.goto(`${server.url}/panel`);
+      await page.getByRole("heading", { name: "projects", exact: true }).click();
+      await page.getByText("list", { exact: true }).locator("visible=true").first().click();
+      const form = page.locator("form", { has: page.getByRole("button", { name: "Execute list" }) }).locator("visible=true");
+      const run = async () => {
+        const [request] = await Promise.all([
+          page.waitForRequest((sent) => sent.url().includes("/trpc/projects.list")),
+          form.getByRole("button", { name: "Execute list" }).click(),
+        ]);
+        return (await request.response())?.status();
+      };
+      expect(await run()).toBe(401);
+
+      await page.getByRole("button", { name: "Headers" }).click();
+      await page.getByRole("button", { name: "Add" }).click();
+      await page.getByRole("textbox", { name: "Key" }).fill("Authorization");
+      await page.getByRole("textbox", { name: "Value" }).fill(`Bearer ${created.secret}`);
+      await page.getByRole("button", { name: "Confirm" }).click();
+      expect(await run()).toBe(200);
+    } finally {
+      const cleanup = openDatabase(server.databasePath);
+      cleanup.tokens.revoke("panel");
+      cleanup.close();
+    }
   });
 });

@@ -162,6 +162,21 @@ describe.each(implementations)("projects.list ($name)", ({ open }) => {
       expect(second.nextCursor).toBeNull();
     });
 
+    it("takes a cursor only exactly as issued, and rejects a hand-made one that names this query", () => {
+      const { write } = open();
+      for (const name of ["a", "b", "c"]) createProject(write, { name });
+      const cursor = listProjects(write, { limit: 1 }).nextCursor!;
+      expect(names(listProjects(write, { limit: 1, cursor }).items)).toEqual(["b"]);
+      for (const changed of [`${cursor}@@`, `${cursor}==`, `${cursor} `, `${cursor}!`, cursor.slice(1), `${cursor.slice(0, -1)}${cursor.endsWith("A") ? "B" : "A"}`]) {
+        expectReason(() => listProjects(write, { limit: 1, cursor: changed }), "INVALID_CURSOR");
+      }
+      const [payload = "", signature = ""] = cursor.split(".");
+      const [owner, , id] = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as unknown[];
+      const forged = Buffer.from(JSON.stringify([owner, "b", id])).toString("base64url");
+      expectReason(() => listProjects(write, { limit: 1, cursor: forged }), "INVALID_CURSOR");
+      expectReason(() => listProjects(write, { limit: 1, cursor: `${forged}.${signature}` }), "INVALID_CURSOR");
+    });
+
     it("rejects a garbage cursor with INVALID_CURSOR", () => {
       const { write } = open();
       createProject(write);

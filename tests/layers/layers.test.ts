@@ -38,7 +38,8 @@ async function violationsAfterPlanting(file: string, line: string) {
   }
 }
 
-describe("layer rules", () => {
+// Each case cruises the whole tree: seconds, not milliseconds, on a busy two-core machine.
+describe("layer rules", { timeout: 20_000 }, () => {
   it("the tree as it is breaks none", async () => {
     expect(await violationsAfterPlanting("src/api/trpc.ts", "")).toEqual([]);
   });

@@ -28,11 +28,15 @@ const seed = process.env.PROPERTY_SEED === undefined ? undefined : Number(proces
 type System = { model: Repository; real: Repository; projectIds: string[]; taskIds: string[] };
 type Command = fc.Command<System, System>;
 
-/** Ids whose order differs from creation order, and a clock that repeats readings, so ties are exercised. */
+/**
+ * Ids whose order differs from creation order, and a clock that repeats readings, so ties are exercised; one
+ * cursor key for both, so their cursors can be compared.
+ */
 function environment() {
   let ids = 0;
   let ticks = 0;
   return {
+    cursorSecret: "property-test",
     newId: () => `id-${String((++ids * 7919) % 10_007).padStart(5, "0")}`,
     clock: () => new Date(Date.UTC(2026, 0, 1) + Math.floor(ticks++ / 3) * 1000).toISOString(),
   };

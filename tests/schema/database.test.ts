@@ -1,8 +1,102 @@
-import { existsSync } from "node:fs";
-import { dirname } from "node:path";
-import { describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { openDatabase } from "../../src/data";
-import { createProjectInput } from "../../src/domain";
+import { createProjectInput, createTaskInput } from "../../src/domain";
+
+/** A database file with one project, closed, in a folder of its own removed when the test ends. */
+function existingDatabase(): { folder: string; file: string } {
+  const folder = mkdtempSync(join(tmpdir(), "taskrpc-refuse-"));
+  onTestFinished(() => {
+    chmodSync(folder, 0o755);
+    rmSync(folder, { recursive: true, force: true });
+  });
+  const file = join(folder, "tasks.db");
+  copyFileSync(inject("databaseTemplate"), file); // migrated once per run: migrating here would be slow
+  const database = openDatabase(file);
+  database.write.createProject(createProjectInput.parse({ name: "Kept" }));
+  database.close();
+  return { folder, file };
+}
+
+/** openDatabase refuses with one line naming the file, and nothing on disk changes. */
+function expectRefused(folder: string, file: string, message: RegExp): void {
+  // A digest: comparing the bytes themselves element by element takes vitest seconds.
+  const state = () => ({ files: readdirSync(folder).sort(), sha256: createHash("sha256").update(readFileSync(file)).digest("hex") });
+  const before = state();
+  let error: Error | undefined;
+  try {
+    openDatabase(file).close();
+  } catch (failure) {
+    error = failure as Error;
+  }
+  expect(error?.message).toMatch(message);
+  expect(error?.message).toContain(file);
+  expect(error?.message).not.toContain("\n");
+  expect(state()).toEqual(before);
+}
+
+describe("openDatabase refuses a database it cannot serve, changing nothing", () => {
+  it("a read-only file", () => {
+    const { folder, file } = existingDatabase();
+    chmodSync(file, 0o444);
+    expectRefused(folder, file, /^Database .* is read-only: make it writable .*--db/u);
+  });
+
+  it("a read-only folder (SQLite writes its journal beside the file)", () => {
+    const { folder, file } = existingDatabase();
+    chmodSync(folder, 0o555);
+    expectRefused(folder, file, /^Database folder .* is not writable .*--db/u);
+  });
+
+  it("a new file in a read-only folder", () => {
+    const folder = mkdtempSync(join(tmpdir(), "taskrpc-refuse-"));
+    onTestFinished(() => {
+      chmodSync(folder, 0o755);
+      rmSync(folder, { recursive: true, force: true });
+    });
+    chmodSync(folder, 0o555);
+    expect(() => openDatabase(join(folder, "new.db"))).toThrow(/^Database folder .* is not writable/u);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it("a schema migrated by a newer build (a migration this build does not know)", () => {
+    const { folder, file } = existingDatabase();
+    const raw = new Database(file);
+    raw.prepare("insert into __drizzle_migrations (hash, created_at) values ('from-the-future', 4102444800000)").run();
+    raw.close();
+    expectRefused(folder, file, /^Database .* has a schema newer than this taskrpc .*: upgrade taskrpc/u);
+  });
+
+  it("still opens a writable database of its own schema, with its data", () => {
+    const { file } = existingDatabase();
+    mkdirSync(dirname(file), { recursive: true });
+    const database = openDatabase(file);
+    expect(database.read.listProjects({ archived: false, limit: 10 }).items.map((project) => project.name)).toEqual(["Kept"]);
+    database.close();
+  });
+});
+
+describe("cursors are signed with a key of each database's own", () => {
+  it("a cursor stays valid after the database is closed and opened again, and means nothing to another database", () => {
+    const { file } = existingDatabase();
+    const first = openDatabase(file);
+    const project = first.write.createProject(createProjectInput.parse({ name: "Second" }));
+    for (const title of ["a", "b"]) first.write.createTask(createTaskInput.parse({ projectId: project.id, title }));
+    const query = { status: "open", includeArchivedProjects: false, sort: { by: "title", dir: "asc" }, limit: 1 } as const;
+    const cursor = first.read.listTasks(query).nextCursor ?? "";
+    first.close();
+    const again = openDatabase(file);
+    expect(again.read.listTasks({ ...query, cursor }).items.map((task) => task.title)).toEqual(["b"]);
+    again.close();
+    const other = openDatabase(":memory:");
+    onTestFinished(() => other.close());
+    expect(() => other.read.listTasks({ ...query, cursor })).toThrow(/malformed/u);
+  });
+});
 
 // openDatabase itself: the SQLite files it makes and the statement trace it offers (the query-plan tests rely on it).
 describe("openDatabase", () => {

@@ -1,4 +1,4 @@
-import { createClient, type AppRouter, type Priority, type Project, type RouterInputs, type RouterOutputs, type Task, type TaskQuery } from "@taskrpc/sdk";
+import { createClient, type AppRouter, type ErrorReason, type Priority, type Project, type RouterInputs, type RouterOutputs, type Task, type TaskQuery } from "@taskrpc/sdk";
 import { describe, expect, expectTypeOf, it } from "vitest";
 
 // Type tests of the SDK's public surface: checked by the typecheck step (tsgo), so a procedure whose types
@@ -15,6 +15,21 @@ describe("the SDK's types", () => {
     expectTypeOf<RouterOutputs["tasks"]["list"]["items"]>().toEqualTypeOf<Task[]>();
     expectTypeOf<RouterInputs["tasks"]["create"]["title"]>().toEqualTypeOf<string>();
     expectTypeOf<AppRouter>().not.toBeAny();
+  });
+
+  it("names every reason of SPEC in ErrorReason, the access ones included", () => {
+    expectTypeOf<ErrorReason>().toEqualTypeOf<
+      | "VALIDATION"
+      | "PROJECT_NOT_FOUND"
+      | "TASK_NOT_FOUND"
+      | "PROJECT_ARCHIVED"
+      | "PROJECT_NOT_EMPTY"
+      | "VERSION_MISMATCH"
+      | "INVALID_CURSOR"
+      | "UNAUTHENTICATED"
+      | "FORBIDDEN"
+      | "INTERNAL"
+    >();
   });
 
   it("types every procedure's input and output", () => {

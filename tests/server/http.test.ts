@@ -44,7 +44,7 @@ describe("the server's log", () => {
     read.getTask = () => {
       throw cause;
     };
-    const { url, log, errors } = await start({ read, write: database.write });
+    const { url, log, errors } = await start({ read, write: database.write, tokens: database.tokens });
     const response = await fetch(`${url}/trpc/tasks.get?input=${encodeURIComponent(JSON.stringify({ id: "x" }))}`);
     expect(response.status).toBe(500);
     expect(log).toEqual(["taskrpc: tasks.get failed:"]);

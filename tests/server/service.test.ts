@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { readServerConfig, serverUsage, type ServerConfig } from "../../src/server/config";
+import { openDatabase } from "../../src/data";
+import { isLoopback } from "../../src/server/guards";
 import { serve, startService } from "../../src/server/serve";
 
 const dirs: string[] = [];
@@ -51,9 +53,44 @@ describe("starting the service", () => {
   });
 });
 
+describe("listening beyond loopback", () => {
+  // 192.0.2.1 is TEST-NET-1: no machine has it, so a start that gets past the check fails to listen (EADDRNOTAVAIL).
+  const unreachable = "192.0.2.1";
+
+  it("is refused with no live access token, in one line saying what to do, leaving the database unchanged", async () => {
+    for (const host of ["0.0.0.0", "::", unreachable, "10.1.2.3"]) {
+      const settings = config({ host });
+      const error = await startService(settings, capture().log).then(() => undefined, (failure: Error) => failure);
+      expect(error?.message).toMatch(new RegExp(`^Refusing to listen on ${host.replaceAll(".", "\\.")} with no access token: .*taskrpc tokens create --name NAME --scope write.*--allow-anonymous`, "u"));
+      expect(error?.message).not.toContain("\n");
+    }
+  });
+
+  it("goes ahead with --allow-anonymous, or once a live token exists", async () => {
+    await expect(startService(config({ host: unreachable, allowAnonymous: true }), capture().log)).rejects.toThrow(/EADDRNOTAVAIL/u);
+    const settings = config({ host: unreachable });
+    const database = openDatabase(settings.databasePath);
+    database.tokens.create({ name: "ops", scope: "write" });
+    database.close();
+    await expect(startService(settings, capture().log)).rejects.toThrow(/EADDRNOTAVAIL/u);
+  });
+
+  it("treats 127.0.0.0/8, ::1 and localhost as loopback, and nothing else", () => {
+    for (const host of ["127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LOCALHOST", "::ffff:127.0.0.1"]) expect(isLoopback(host), host).toBe(true);
+    for (const host of ["0.0.0.0", "::", "10.0.0.1", "192.168.1.2", "example.com", "localhost.example.com", "128.0.0.1", "::2"]) expect(isLoopback(host), host).toBe(false);
+  });
+});
+
 describe("configuration", () => {
   it("defaults to 127.0.0.1:3000 and ./data/taskrpc.db with the panel on", () => {
-    expect(readServerConfig([], {})).toMatchObject({ host: "127.0.0.1", port: 3000, databasePath: "./data/taskrpc.db", panel: true });
+    expect(readServerConfig([], {})).toMatchObject({ host: "127.0.0.1", port: 3000, databasePath: "./data/taskrpc.db", panel: true, allowAnonymous: false });
+  });
+
+  it("allows anonymous access beyond loopback only when told, by --allow-anonymous or ALLOW_ANONYMOUS=1", () => {
+    expect(readServerConfig(["--allow-anonymous"], {})).toMatchObject({ allowAnonymous: true });
+    expect(readServerConfig([], { ALLOW_ANONYMOUS: "1" })).toMatchObject({ allowAnonymous: true });
+    expect(readServerConfig([], { ALLOW_ANONYMOUS: "0" })).toMatchObject({ allowAnonymous: false });
+    expect(serverUsage).toContain("--allow-anonymous");
   });
 
   it("reads HOST, PORT and DATABASE_PATH, and flags win over them", () => {

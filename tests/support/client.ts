@@ -5,10 +5,13 @@ import type { Repositories } from "../../src/data";
 import type { ErrorReason } from "../../src/domain";
 import { openTestDatabase } from "./database";
 
-/** A typed client over localLink: every call goes through input parsing, serialization and the error formatter. */
-export function createTestClient(repositories: Repositories = openTestDatabase()) {
+/**
+ * A typed client over localLink: every call goes through input parsing, serialization and the error formatter.
+ * It calls as an HTTP client would, with `authorization` as its Authorization header.
+ */
+export function createTestClient(repositories: Repositories = openTestDatabase(), authorization?: string) {
   return createTRPCClient<AppRouter>({
-    links: [localLink({ router: appRouter, createContext: async () => createContext(repositories) })],
+    links: [localLink({ router: appRouter, createContext: async () => createContext(repositories, { authorization }) })],
   });
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
+import type { TaskDatabase } from "../../src/data";
 import { createTaskServer, type TaskServer, type TaskServerOptions } from "../../src/server/http";
 import { openTestDatabase } from "./database";
 
@@ -70,12 +71,12 @@ export async function startServer({ args = [], env = {} }: { args?: string[]; en
  */
 export async function serveInProcess(
   options: Omit<TaskServerOptions, "log"> & { host?: string } = {},
-): Promise<{ url: string; errors: unknown[][]; server: TaskServer }> {
+): Promise<{ url: string; errors: unknown[][]; server: TaskServer; database: TaskDatabase }> {
   const errors: unknown[][] = [];
   const database = openTestDatabase();
   const { host = "127.0.0.1", ...serverOptions } = options;
   const server = createTaskServer(database, { ...serverOptions, log: { info: () => undefined, error: (...args) => errors.push(args) } });
   const url = await server.listen(0, host);
   onTestFinished(() => server.close());
-  return { url, errors, server };
+  return { url, errors, server, database };
 }

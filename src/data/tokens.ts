@@ -1,0 +1,108 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { asc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { expiryOf, isLive, useWorthRecording, type CreateTokenInput, type TokenInfo, type TokenScope } from "../domain";
+import { systemClock, type Clock, type TokenStore } from "./repository";
+import type { Db } from "./sqlite-repository";
+import { accessTokens } from "./schema";
+
+/** 256 random bits behind a prefix that says what the string is (and lets secret scanners find leaked ones). */
+export const newTokenSecret = (): string => `trpc_${randomBytes(32).toString("base64url")}`;
+
+/** A secret of 256 random bits needs no slow hash: SHA-256 cannot be reversed or guessed. */
+export const hashTokenSecret = (secret: string): string => createHash("sha256").update(secret).digest("hex");
+
+/** Compares the stored hash with the presented secret's in constant time. */
+const sameHash = (stored: string, presented: string): boolean =>
+  stored.length === presented.length && timingSafeEqual(Buffer.from(stored), Buffer.from(presented));
+
+type TokenRecord = TokenInfo & { secretHash: string };
+const toInfo = ({ secretHash: _secretHash, ...info }: TokenRecord): TokenInfo => info;
+
+export class SqliteTokenStore implements TokenStore {
+  // Prepared once: every API call asks one of these, and building a Drizzle query costs more than running it.
+  private readonly byHash;
+  private readonly liveOne;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: Clock = systemClock,
+  ) {
+    this.byHash = db.select().from(accessTokens).where(eq(accessTokens.secretHash, sql.placeholder("hash"))).prepare();
+    const live = or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, sql.placeholder("now")));
+    this.liveOne = db.select({ name: accessTokens.name }).from(accessTokens).where(live).limit(1).prepare();
+  }
+
+  create(input: CreateTokenInput): { token: TokenInfo; secret: string } | "name-taken" {
+    const secret = newTokenSecret();
+    const createdAt = this.now();
+    const token: TokenInfo = { name: input.name, scope: input.scope, createdAt, expiresAt: expiryOf(createdAt, input.expiresIn), lastUsedAt: null };
+    const inserted = this.db
+      .insert(accessTokens)
+      .values({ ...token, secretHash: hashTokenSecret(secret) })
+      .onConflictDoNothing({ target: accessTokens.name })
+      .run();
+    return inserted.changes === 0 ? "name-taken" : { token, secret };
+  }
+
+  list(): TokenInfo[] {
+    return this.db.select().from(accessTokens).orderBy(asc(accessTokens.name)).all().map(toInfo);
+  }
+
+  revoke(name: string): boolean {
+    return this.db.delete(accessTokens).where(eq(accessTokens.name, name)).run().changes > 0;
+  }
+
+  authenticate(secret: string): TokenScope | undefined {
+    const presented = hashTokenSecret(secret);
+    const row = this.byHash.get({ hash: presented });
+    const now = this.now();
+    if (!row || !sameHash(row.secretHash, presented) || !isLive(row, now)) return undefined;
+    if (useWorthRecording(row.lastUsedAt, now)) {
+      this.db.update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.name, row.name)).run();
+    }
+    return row.scope;
+  }
+
+  hasLiveTokens(): boolean {
+    return this.liveOne.get({ now: this.now() }) !== undefined;
+  }
+}
+
+/** The in-memory token store, held to the same contract suite as SQLite's. */
+export class MemoryTokenStore implements TokenStore {
+  private readonly tokens = new Map<string, TokenRecord>();
+
+  constructor(private readonly now: Clock = systemClock) {}
+
+  create(input: CreateTokenInput): { token: TokenInfo; secret: string } | "name-taken" {
+    if (this.tokens.has(input.name)) return "name-taken";
+    const secret = newTokenSecret();
+    const createdAt = this.now();
+    const token: TokenInfo = { name: input.name, scope: input.scope, createdAt, expiresAt: expiryOf(createdAt, input.expiresIn), lastUsedAt: null };
+    this.tokens.set(input.name, { ...token, secretHash: hashTokenSecret(secret) });
+    return { token, secret };
+  }
+
+  list(): TokenInfo[] {
+    // Byte order of the UTF-8 names, as SQLite orders text.
+    return [...this.tokens.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name))).map(toInfo);
+  }
+
+  revoke(name: string): boolean {
+    return this.tokens.delete(name);
+  }
+
+  authenticate(secret: string): TokenScope | undefined {
+    const presented = hashTokenSecret(secret);
+    const now = this.now();
+    const token = [...this.tokens.values()].find((candidate) => sameHash(candidate.secretHash, presented));
+    if (!token || !isLive(token, now)) return undefined;
+    if (useWorthRecording(token.lastUsedAt, now)) token.lastUsedAt = now;
+    return token.scope;
+  }
+
+  hasLiveTokens(): boolean {
+    const now = this.now();
+    return [...this.tokens.values()].some((token) => isLive(token, now));
+  }
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { createTokenInput, type TokenInfo } from "../../src/domain";
+import type { TokenStore } from "../../src/data";
+import { implementations } from "./implementations";
+
+function create(tokens: TokenStore, input: { name: string; scope: "read" | "write"; expiresIn?: string }) {
+  const created = tokens.create(createTokenInput.parse(input));
+  if (created === "name-taken") throw new Error(`token ${input.name} exists`);
+  return created;
+}
+
+describe.each(implementations)("access tokens ($name)", ({ open }) => {
+  it("gives the secret once, with the trpc_ prefix, and never shows it again", () => {
+    const { tokens } = open();
+    const { token, secret } = create(tokens, { name: "ci", scope: "read" });
+    expect(secret).toMatch(/^trpc_[A-Za-z0-9_-]{43}$/u);
+    expect(token).toEqual({ name: "ci", scope: "read", createdAt: expect.any(String), expiresAt: null, lastUsedAt: null } satisfies TokenInfo);
+    expect(tokens.list()).toEqual([token]);
+    expect(JSON.stringify(tokens.list())).not.toContain(secret.slice(5));
+    expect(create(tokens, { name: "other", scope: "read" }).secret).not.toBe(secret);
+  });
+
+  it("refuses a second token of the same name, keeping the first", () => {
+    const { tokens } = open();
+    const { secret } = create(tokens, { name: "ci", scope: "read" });
+    expect(tokens.create(createTokenInput.parse({ name: "ci", scope: "write" }))).toBe("name-taken");
+    expect(tokens.list().map((token) => [token.name, token.scope])).toEqual([["ci", "read"]]);
+    expect(tokens.authenticate(secret)).toBe("read");
+  });
+
+  it("authenticates a live token's secret with its scope, and nothing else", () => {
+    const { tokens } = open();
+    expect(tokens.hasLiveTokens()).toBe(false);
+    const reader = create(tokens, { name: "reader", scope: "read" });
+    const writer = create(tokens, { name: "writer", scope: "write" });
+    expect(tokens.hasLiveTokens()).toBe(true);
+    expect(tokens.authenticate(reader.secret)).toBe("read");
+    expect(tokens.authenticate(writer.secret)).toBe("write");
+    for (const wrong of ["", "trpc_", writer.secret.slice(0, -1), `${writer.secret}x`, writer.secret.toUpperCase(), "' or 1=1 --"]) {
+      expect(tokens.authenticate(wrong)).toBeUndefined();
+    }
+  });
+
+  it("lists tokens by name with their expiry", () => {
+    const { tokens } = open();
+    create(tokens, { name: "b", scope: "write", expiresIn: "30d" });
+    create(tokens, { name: "a", scope: "read" });
+    const [a, b] = tokens.list();
+    expect([a?.name, b?.name]).toEqual(["a", "b"]);
+    expect(a?.expiresAt).toBeNull();
+    expect(Date.parse(b?.expiresAt ?? "") - Date.parse(b?.createdAt ?? "")).toBe(30 * 86_400_000);
+  });
+
+  it("revokes by name: the secret stops working at once and the name is free again", () => {
+    const { tokens } = open();
+    const { secret } = create(tokens, { name: "ci", scope: "write" });
+    expect(tokens.revoke("ci")).toBe(true);
+    expect(tokens.authenticate(secret)).toBeUndefined();
+    expect(tokens.hasLiveTokens()).toBe(false);
+    expect(tokens.list()).toEqual([]);
+    expect(tokens.revoke("ci")).toBe(false);
+    expect(tokens.authenticate(create(tokens, { name: "ci", scope: "read" }).secret)).toBe("read");
+  });
+
+  it("stops authenticating a token once it expires, and no longer counts it as live", () => {
+    const { tokens } = open();
+    // The test clock moves one millisecond a reading: a token living 3 ms expires after a few calls.
+    const { secret } = tokens.create({ name: "short", scope: "write", expiresIn: 3 }) as { secret: string };
+    expect(tokens.authenticate(secret)).toBe("write");
+    for (let reading = 0; reading < 3; reading++) tokens.hasLiveTokens();
+    expect(tokens.hasLiveTokens()).toBe(false);
+    expect(tokens.authenticate(secret)).toBeUndefined();
+    expect(tokens.list().map((token) => token.name)).toEqual(["short"]);
+  });
+
+  it("records the last use, but not on every call", () => {
+    const { tokens } = open();
+    const { secret } = create(tokens, { name: "ci", scope: "read" });
+    tokens.authenticate(secret);
+    const first = tokens.list()[0]?.lastUsedAt;
+    expect(first).toEqual(expect.any(String));
+    tokens.authenticate(secret);
+    tokens.authenticate(secret);
+    expect(tokens.list()[0]?.lastUsedAt).toBe(first);
+  });
+});

@@ -1,0 +1,45 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Repository } from "../../src/data";
+import { MemoryRepository } from "../../src/data/memory-repository";
+import { createProjectInput, createTaskInput, taskQueryInput } from "../../src/domain";
+import { openDatabaseCopy } from "../support/database";
+
+// Any search string the schema accepts reaches the full-text index as data, never as query syntax: SQLite
+// answers every one, and as the in-memory model does. PROPERTY_RUNS raises the number of cases.
+
+const runs = Number(process.env.PROPERTY_RUNS ?? 15) * 10;
+const seed = process.env.PROPERTY_SEED === undefined ? undefined : Number(process.env.PROPERTY_SEED);
+
+/** Well-formed text with FTS5's operators, quotes and odd characters well represented. */
+const piece = fc.oneof(
+  fc.string({ unit: "grapheme", maxLength: 8 }),
+  fc.string({ unit: "binary", maxLength: 8 }),
+  fc.constantFrom('"', '""', "*", "^", "NEAR", "AND", "OR", "NOT", "(", ")", ":", "-", "+", "{a}", "\\", "'", "%", "_", "ß", "İ", "Σ", "ς", "🚀"),
+);
+const searchText = fc.array(piece, { maxLength: 6 }).map((parts) => parts.join(" ")).filter((text) => taskQueryInput.safeParse({ search: text }).success);
+
+describe("text search", () => {
+  it(`never fails and agrees with the in-memory model on any search string (${runs} runs)`, () => {
+    const database = openDatabaseCopy();
+    const model = new MemoryRepository();
+    try {
+      const titles = ['say "hi" NEAR(a b)', "AND OR NOT * ^", "mañana İstanbul ΣΊΣΥΦΟΣ", "straße 🚀 rocket", "x:y {a} (b) c\\d", "50% a_c 'q'"];
+      for (const repo of [database.write, model]) {
+        const project = repo.createProject(createProjectInput.parse({ name: "Search" }));
+        for (const title of titles) repo.createTask(createTaskInput.parse({ projectId: project.id, title, description: [...title].reverse().join("") }));
+      }
+      const titlesFound = (repo: Repository, search: string) =>
+        repo.listTasks(taskQueryInput.parse({ search, limit: 100 })).items.map((task) => task.title).sort();
+      fc.assert(
+        fc.property(fc.oneof(searchText, fc.constantFrom(...titles)), (search) => {
+          expect(titlesFound(database.write, search)).toEqual(titlesFound(model, search));
+          expect(database.write.countTasks(taskQueryInput.parse({ search }))).toBe(model.countTasks(taskQueryInput.parse({ search })));
+        }),
+        { numRuns: runs, ...(seed !== undefined && { seed }) },
+      );
+    } finally {
+      database.close();
+    }
+  });
+});
