@@ -8,28 +8,22 @@ import { appRouter, createCallerFactory, createContext } from "../api";
 import type { TaskDatabase } from "../data";
 import { taskSortKeys } from "../domain";
 import { serverUsage } from "../server/config";
+import { version } from "../server/version";
+import { CliFailure, exitCodes } from "./failure";
 import { commandDescriptions, describeFlag } from "./help";
+import { addOperations, operationsHelp } from "./operations";
 
 export type CliIo = {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** stderr is a terminal: long commands (backup, export, import) show their progress there. */
+  interactive?: boolean;
 };
 
-/** Exit codes: 0 done, 1 the service refused or failed (any reason but VALIDATION), 2 bad flags or input. */
-export const exitCodes = { ok: 0, refused: 1, usage: 2 } as const;
+export { exitCodes };
 
 export const defaultDatabasePath = "./data/taskrpc.db";
-
-/** A procedure's failure, already worded as `REASON: detail`. */
-class CliFailure extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
 
 type ErrorData = { reason: string; issues?: { path: (string | number)[]; message: string }[] };
 
@@ -121,17 +115,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   // trpc-cli calls `trpcServer.initTRPC.create().createCallerFactory(router)(context)["tasks.list"](input)` and gets
   // this stand-in: the database opens only when a procedure runs, and errors are worded before trpc-cli rewords them.
-  const call = async (path: string, input: unknown): Promise<unknown> => {
-    const databasePath = (program.opts().db as string | undefined) ?? io.env.DATABASE_PATH ?? defaultDatabasePath;
+  const databasePath = () => (program.opts().db as string | undefined) ?? io.env.DATABASE_PATH ?? defaultDatabasePath;
+  const openTaskDatabase = async (): Promise<TaskDatabase> => {
     try {
       // Loaded here, not at start-up: help and flag errors need neither SQLite nor Drizzle.
       const { openDatabase } = await import("../data");
-      database ??= openDatabase(databasePath);
+      database ??= openDatabase(databasePath());
+      return database;
     } catch (error) {
-      throw new CliFailure(`INTERNAL: cannot open database ${databasePath}: ${(error as Error).message}`, exitCodes.refused);
+      throw new CliFailure(`INTERNAL: cannot open database ${databasePath()}: ${(error as Error).message}`, exitCodes.refused);
     }
+  };
+  const call = async (path: string, input: unknown): Promise<unknown> => {
+    const repositories = await openTaskDatabase();
     // The real router through a caller: the same middleware, rules and error reasons as over HTTP.
-    const procedures = createCallerFactory(appRouter)(createContext(database)) as unknown as Record<
+    const procedures = createCallerFactory(appRouter)(createContext(repositories)) as unknown as Record<
       string,
       (input: unknown) => Promise<unknown>
     >;
@@ -155,6 +153,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }) as unknown as Command;
 
   program.option("--db <path>", `SQLite database file (env DATABASE_PATH, default ${defaultDatabasePath})`);
+  program.version(version, "-V, --version", "print the version");
   program
     .command("serve")
     .description("run the HTTP server, the same as `npm start` (see taskrpc serve --help)")
@@ -162,6 +161,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (_options: unknown, command: Command) => {
+      if (command.args.includes("--version")) return io.stdout(`${version}\n`);
       const db = program.getOptionValueSource("db") === "cli" ? ["--db", program.opts().db as string] : [];
       const { serve } = await import("../server/serve");
       // A port in use or an unwritable database file is the operator's to fix: said in one line, no stack.
@@ -169,6 +169,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         throw new CliFailure(`INTERNAL: ${error instanceof Error ? error.message : String(error)}`, exitCodes.refused);
       });
     });
+
+  addOperations(program, {
+    stdout: io.stdout,
+    stderr: io.stderr,
+    interactive: io.interactive ?? false,
+    databasePath,
+    openDatabase: openTaskDatabase,
+  });
 
   const leaves: string[] = [];
   for (const [command, path] of [[program, []] as [Command, string[]], ...walk(program)]) {
@@ -191,6 +199,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       leaves.unshift(`  taskrpc serve ${[...serveFlags].map((flag) => `[${flag}]`).join(" ")}`);
       continue;
     }
+    if (["backup", "export", "import"].includes(name)) continue;
     adaptFlags(command);
     for (const option of command.options) {
       const flagDescription = describeFlag(path.join("."), option.attributeName());
@@ -199,6 +208,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const flags = command.options.map((option) => (option.mandatory ? option.flags : `[${option.long}]`));
     leaves.push(`  taskrpc ${name} ${flags.join(" ")}`.trimEnd());
   }
+  leaves.push(...operationsHelp);
   program.addHelpText("after", `\nAll commands:\n${leaves.join("\n")}\n\n${exitCodeHelp}`);
 
   try {

@@ -5,10 +5,14 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { SqlitePortability, type Portability } from "./portability";
 import type { Environment, Repositories } from "./repository";
 import { SqliteRepository } from "./sqlite-repository";
 
-export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+/** drizzle/ at the package root: two folders up from src/data/database.ts, one up from the bundle in dist/. */
+export const migrationsFolder = ["../../drizzle", "../drizzle"]
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .find((folder) => existsSync(join(folder, "meta", "_journal.json"))) ?? fileURLToPath(new URL("../../drizzle", import.meta.url));
 
 /** Where a temporary database lives: in RAM (tmpfs) where the system has one, else the usual temp folder. */
 function memoryBackedTmp(): string {
@@ -18,6 +22,8 @@ function memoryBackedTmp(): string {
 export type TaskDatabase = Repositories & {
   /** The SQLite file in use. */
   path: string;
+  /** Export and import of every record (on the writing connection). */
+  portability: Portability;
   close(): void;
 };
 
@@ -52,6 +58,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): TaskDatab
   return {
     path: file,
     write: new SqliteRepository(writeDb, options),
+    portability: new SqlitePortability(writeDb),
     read: new SqliteRepository(drizzle(reader), options),
     close() {
       reader.close();

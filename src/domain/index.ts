@@ -3,3 +3,4 @@ export * from "./fields";
 export * from "./project";
 export * from "./task";
 export * from "./rules";
+export * from "./portability";

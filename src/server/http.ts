@@ -4,6 +4,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { appRouter, createContext } from "../api";
 import type { Repositories } from "../data";
 import { createPanel } from "./panel";
+import { version } from "./version";
 
 export type Logger = Pick<Console, "info" | "error">;
 
@@ -45,7 +46,7 @@ export function createTaskServer(repositories: Repositories, { log = console, pa
       return trpc(req, res);
     }
     if (url.pathname === "/healthz" && req.method === "GET") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", version }));
       return;
     }
     if (panelHtml && url.pathname === "/panel" && (req.method === "GET" || req.method === "HEAD")) {
