@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { runCli } from "../../src/cli/cli";
 import { checkIntegrity, openDatabase } from "../../src/data";
 import { createTaskServer } from "../../src/server/http";
@@ -12,6 +12,12 @@ const dir = mkdtempSync(join(tmpdir(), "taskrpc-ops-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const file = (extension: string) => join(dir, `${++files}.${extension}`);
+/** A new, migrated, empty database file: a copy of the run's template (migrating costs far more than copying). */
+const databaseFile = () => {
+  const path = file("db");
+  copyFileSync(inject("databaseTemplate"), path);
+  return path;
+};
 
 async function taskrpc(...args: string[]) {
   const run = { code: -1, stdout: "", stderr: "" };
@@ -63,7 +69,7 @@ const taskCount = (path: string) => {
 
 describe("taskrpc export and import", () => {
   it("export → import into an empty database → export gives the same document, every field kept", async () => {
-    const source = file("db");
+    const source = databaseFile();
     seed(source);
     const first = file("json");
     expect(await taskrpc("--db", source, "export", "--out", first)).toMatchObject({ code: 0, stderr: "" });
@@ -74,7 +80,7 @@ describe("taskrpc export and import", () => {
     expect(document.projects).toContainEqual(expect.objectContaining({ name: "Old", archived: true, archivedAt: expect.any(String) }));
     expect(document.tasks).toContainEqual(expect.objectContaining({ title: "Renamed", version: 2, labels: ["errands", "p-high", "Zeta"] }));
 
-    const target = file("db");
+    const target = databaseFile();
     const imported = await taskrpc("--db", target, "import", first);
     expect(imported).toMatchObject({ code: 0, stderr: "" });
     expect(JSON.parse(imported.stdout)).toMatchObject({ projects: 4, tasks: 5 });
@@ -97,13 +103,13 @@ describe("taskrpc export and import", () => {
   });
 
   it("export with no --out writes the document to stdout; an empty database gives empty lists", async () => {
-    const run = await taskrpc("--db", file("db"), "export");
+    const run = await taskrpc("--db", databaseFile(), "export");
     expect(run).toMatchObject({ code: 0, stderr: "" });
     expect(JSON.parse(run.stdout)).toEqual({ format: "taskrpc-export", version: 1, exportedAt: expect.any(String), projects: [], tasks: [] });
   });
 
   it("refuses to import into a database that holds data, and changes nothing", async () => {
-    const source = file("db");
+    const source = databaseFile();
     seed(source);
     const exported = file("json");
     await taskrpc("--db", source, "export", "--out", exported);
@@ -130,7 +136,7 @@ describe("taskrpc export and import", () => {
   ])("refuses %s with a clear error, writing nothing", async (_name, content, message) => {
     const source = file("json");
     writeFileSync(source, JSON.stringify(content));
-    const target = file("db");
+    const target = databaseFile();
     const run = await taskrpc("--db", target, "import", source);
     expect(run).toMatchObject({ code: 2, stdout: "" });
     expect(run.stderr).toMatch(message);
@@ -139,13 +145,13 @@ describe("taskrpc export and import", () => {
   });
 
   it("refuses a file that is not JSON, or cut short, writing nothing", async () => {
-    const source = file("db");
+    const source = databaseFile();
     seed(source);
     const exported = file("json");
     await taskrpc("--db", source, "export", "--out", exported);
     const cut = file("json");
     writeFileSync(cut, readFileSync(exported, "utf8").slice(0, -20));
-    const target = file("db");
+    const target = databaseFile();
     const run = await taskrpc("--db", target, "import", cut);
     expect(run).toMatchObject({ code: 2, stdout: "" });
     expect(run.stderr).toMatch(/^VALIDATION: .* is not valid JSON: /u);
@@ -156,11 +162,11 @@ describe("taskrpc export and import", () => {
   it("export --out refuses to replace a file unless --force", async () => {
     const out = file("json");
     writeFileSync(out, "keep");
-    const run = await taskrpc("--db", file("db"), "export", "--out", out);
+    const run = await taskrpc("--db", databaseFile(), "export", "--out", out);
     expect(run).toMatchObject({ code: 1, stdout: "" });
     expect(run.stderr).toMatch(/^TARGET_EXISTS: .* already exists; give --force to replace it/u);
     expect(readFileSync(out, "utf8")).toBe("keep");
-    expect(await taskrpc("--db", file("db"), "export", "--out", out, "--force")).toMatchObject({ code: 0 });
+    expect(await taskrpc("--db", databaseFile(), "export", "--out", out, "--force")).toMatchObject({ code: 0 });
     expect(documentOf(out)).toMatchObject({ projects: [] });
   });
 });
@@ -215,7 +221,7 @@ describe("taskrpc backup", () => {
   });
 
   it("refuses to replace a file unless --force, and a database that does not exist", async () => {
-    const source = file("db");
+    const source = databaseFile();
     seed(source);
     const target = file("db");
     writeFileSync(target, "keep");
