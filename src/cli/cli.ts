@@ -19,6 +19,8 @@ export type CliIo = {
   env: NodeJS.ProcessEnv;
   /** stderr is a terminal: long commands (backup, export, import) show their progress there. */
   interactive?: boolean;
+  /** The stream `stdout` writes to, if any: `taskrpc export` waits for it to drain. */
+  stdoutStream?: NodeJS.WritableStream;
 };
 
 export { exitCodes };
@@ -174,6 +176,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     stdout: io.stdout,
     stderr: io.stderr,
     interactive: io.interactive ?? false,
+    stdoutStream: io.stdoutStream,
     databasePath,
     openDatabase: openTaskDatabase,
   });

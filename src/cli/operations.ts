@@ -18,6 +18,8 @@ import { CliFailure, exitCodes } from "./failure";
 export type OperationsContext = {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** The stream behind `stdout`, when there is one: a long export waits for it to drain. */
+  stdoutStream?: NodeJS.WritableStream | undefined;
   /** stderr is a terminal: show progress there. */
   interactive: boolean;
   /** The database file the command names (--db, DATABASE_PATH or the default). */
@@ -96,7 +98,13 @@ async function exportData(context: OperationsContext, options: { out?: string; f
   const snapshot = database.portability.exportSnapshot();
   try {
     if (!options.out) {
-      for (const chunk of exportChunks(snapshot, header, () => undefined)) context.stdout(chunk);
+      const { stdoutStream } = context;
+      for (const chunk of exportChunks(snapshot, header, () => undefined)) {
+        // Waits for a slow reader of the pipe rather than holding the whole document in memory.
+        if (stdoutStream) {
+          if (!stdoutStream.write(chunk)) await once(stdoutStream, "drain");
+        } else context.stdout(chunk);
+      }
       return;
     }
     // Written beside the target and renamed once complete: an interrupted export leaves no half document.

@@ -25,6 +25,13 @@ async function taskrpc(...args: string[]) {
   return run;
 }
 
+/** As on a terminal: progress goes to stderr. */
+async function onTerminal(...args: string[]) {
+  const run = { code: -1, stdout: "", stderr: "" };
+  run.code = await runCli(args, { stdout: (text) => (run.stdout += text), stderr: (text) => (run.stderr += text), env: {}, interactive: true });
+  return run;
+}
+
 /** A database using every field: archived and empty projects, completed, moved and edited tasks, every priority. */
 function seed(path: string): void {
   const database = openDatabase(path, { clock: tickingClock() });
@@ -81,8 +88,9 @@ describe("taskrpc export and import", () => {
     expect(document.tasks).toContainEqual(expect.objectContaining({ title: "Renamed", version: 2, labels: ["errands", "p-high", "Zeta"] }));
 
     const target = databaseFile();
-    const imported = await taskrpc("--db", target, "import", first);
-    expect(imported).toMatchObject({ code: 0, stderr: "" });
+    const imported = await onTerminal("--db", target, "import", first);
+    expect(imported).toMatchObject({ code: 0 });
+    expect(imported.stderr).toMatch(/^\rimport of .* \[#{20}\] 100%\n$/mu);
     expect(JSON.parse(imported.stdout)).toMatchObject({ projects: 4, tasks: 5 });
     const second = file("json");
     expect(await taskrpc("--db", target, "export", "--out", second)).toMatchObject({ code: 0 });
@@ -229,7 +237,9 @@ describe("taskrpc backup", () => {
     expect(run).toMatchObject({ code: 1, stdout: "" });
     expect(run.stderr).toMatch(/^BACKUP_REFUSED: .* already exists; give --force to replace it\n$/u);
     expect(readFileSync(target, "utf8")).toBe("keep");
-    expect(await taskrpc("--db", source, "backup", "--to", target, "--force")).toMatchObject({ code: 0 });
+    const replaced = await onTerminal("--db", source, "backup", "--to", target, "--force");
+    expect(replaced).toMatchObject({ code: 0 });
+    expect(replaced.stderr).toMatch(/\rbackup of .* \[#{20}\] 100%\n$/u);
     expect(taskCount(target)).toBe(5);
     const missing = await taskrpc("--db", join(dir, "none.db"), "backup", "--to", file("db"));
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringMatching(/^BACKUP_REFUSED: there is no database at /u) });
