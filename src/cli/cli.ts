@@ -8,14 +8,20 @@ import { appRouter, createCallerFactory, createContext } from "../api";
 import type { TaskDatabase } from "../data";
 import { taskSortKeys } from "../domain";
 import { serverUsage } from "../server/config";
+import { version } from "../server/version";
 import { CliFailure, exitCodes } from "./failure";
 import { commandDescriptions, describeFlag } from "./help";
+import { addOperations, operationsHelp } from "./operations";
 import { addTokenCommands } from "./tokens";
 
 export type CliIo = {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** stderr is a terminal: long commands (backup, export, import) show their progress there. */
+  interactive?: boolean;
+  /** The stream `stdout` writes to, if any: `taskrpc export` waits for it to drain. */
+  stdoutStream?: NodeJS.WritableStream;
 };
 
 export { exitCodes };
@@ -112,22 +118,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   // trpc-cli calls `trpcServer.initTRPC.create().createCallerFactory(router)(context)["tasks.list"](input)` and gets
   // this stand-in: the database opens only when a procedure runs, and errors are worded before trpc-cli rewords them.
-  const openCliDatabase = async (): Promise<TaskDatabase> => {
-    const databasePath = (program.opts().db as string | undefined) ?? io.env.DATABASE_PATH ?? defaultDatabasePath;
+  const databasePath = () => (program.opts().db as string | undefined) ?? io.env.DATABASE_PATH ?? defaultDatabasePath;
+  const openTaskDatabase = async (): Promise<TaskDatabase> => {
     try {
       // Loaded here, not at start-up: help and flag errors need neither SQLite nor Drizzle.
       const { openDatabase } = await import("../data");
-      database ??= openDatabase(databasePath);
+      database ??= openDatabase(databasePath());
       return database;
     } catch (error) {
-      throw new CliFailure(`INTERNAL: cannot open database ${databasePath}: ${(error as Error).message}`, exitCodes.refused);
+      throw new CliFailure(`INTERNAL: cannot open database ${databasePath()}: ${(error as Error).message}`, exitCodes.refused);
     }
   };
   const call = async (path: string, input: unknown): Promise<unknown> => {
-    const database = await openCliDatabase();
+    const repositories = await openTaskDatabase();
     // The real router through a caller: the same middleware, rules and error reasons as over HTTP. Whoever can
     // open the database file can change it anyway, so the CLI is trusted, by name, rather than needing a token.
-    const procedures = createCallerFactory(appRouter)(createContext(database, "trusted-local")) as unknown as Record<
+    const procedures = createCallerFactory(appRouter)(createContext(repositories, "trusted-local")) as unknown as Record<
       string,
       (input: unknown) => Promise<unknown>
     >;
@@ -151,6 +157,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }) as unknown as Command;
 
   program.option("--db <path>", `SQLite database file (env DATABASE_PATH, default ${defaultDatabasePath})`);
+  program.version(version, "-V, --version", "print the version");
   program
     .command("serve")
     .description("run the HTTP server, the same as `npm start` (see taskrpc serve --help)")
@@ -158,6 +165,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (_options: unknown, command: Command) => {
+      if (command.args.includes("--version")) return io.stdout(`${version}\n`);
       const db = program.getOptionValueSource("db") === "cli" ? ["--db", program.opts().db as string] : [];
       const { serve } = await import("../server/serve");
       // A port in use or an unwritable database file is the operator's to fix: said in one line, no stack.
@@ -166,7 +174,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       });
     });
 
-  addTokenCommands(program, openCliDatabase, io);
+  addTokenCommands(program, openTaskDatabase, io);
+  addOperations(program, {
+    stdout: io.stdout,
+    stderr: io.stderr,
+    interactive: io.interactive ?? false,
+    stdoutStream: io.stdoutStream,
+    databasePath,
+    openDatabase: openTaskDatabase,
+  });
 
   const leaves: string[] = [];
   for (const [command, path] of [[program, []] as [Command, string[]], ...walk(program)]) {
@@ -189,6 +205,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       leaves.unshift(`  taskrpc serve ${[...serveFlags].map((flag) => `[${flag}]`).join(" ")}`);
       continue;
     }
+    if (["backup", "export", "import"].includes(name)) continue;
     if (path[0] !== "tokens") {
       adaptFlags(command);
       for (const option of command.options) {
@@ -199,6 +216,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const flags = command.options.map((option) => (option.mandatory ? option.flags : `[${option.long}]`));
     leaves.push(`  taskrpc ${name} ${flags.join(" ")}`.trimEnd());
   }
+  leaves.push(...operationsHelp);
   program.addHelpText("after", `\nAll commands:\n${leaves.join("\n")}\n\n${exitCodeHelp}`);
 
   try {

@@ -8,12 +8,16 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { newCursorSecret } from "./cursor";
+import { SqlitePortability, type Portability } from "./portability";
 import type { Environment, Repositories } from "./repository";
 import { settings } from "./schema";
 import { SqliteRepository } from "./sqlite-repository";
 import { SqliteTokenStore } from "./tokens";
 
-export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+/** drizzle/ at the package root: two folders up from src/data/database.ts, one up from the bundle in dist/. */
+export const migrationsFolder = ["../../drizzle", "../drizzle"]
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .find((folder) => existsSync(join(folder, "meta", "_journal.json"))) ?? fileURLToPath(new URL("../../drizzle", import.meta.url));
 
 /** Where a temporary database lives: in RAM (tmpfs) where the system has one, else the usual temp folder. */
 function memoryBackedTmp(): string {
@@ -23,6 +27,8 @@ function memoryBackedTmp(): string {
 export type TaskDatabase = Repositories & {
   /** The SQLite file in use. */
   path: string;
+  /** Export and import of every record (on the writing connection). */
+  portability: Portability;
   close(): void;
 };
 
@@ -111,6 +117,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): TaskDatab
     write: new SqliteRepository(writeDb, environment),
     read: new SqliteRepository(drizzle(reader), environment),
     tokens: new SqliteTokenStore(writeDb, options.clock),
+    portability: new SqlitePortability(writeDb),
     close() {
       reader.close();
       writer.close();

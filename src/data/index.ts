@@ -1,3 +1,5 @@
 export type { Clock, Environment, ReadRepository, Repositories, Repository, TokenStore } from "./repository";
 export { openDatabase, type TaskDatabase } from "./database";
 export { MemoryRepository, openMemoryRepositories } from "./memory-repository";
+export { backupDatabase, BackupRefused, checkIntegrity, type BackupProgress } from "./backup";
+export { ImportRefused, RecordRefused, type ExportSnapshot, type ImportSession, type Portability } from "./portability";

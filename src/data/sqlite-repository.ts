@@ -45,7 +45,7 @@ const completedCount = sql<number>`(select count(*) from "tasks" as "t" where "t
 const inLiveProject = sql`exists (select 1 from "projects" as "p" where "p"."id" = "tasks"."project_id" and "p"."archived" = 0)`;
 const projectColumns = { project: projects, openTaskCount: openCount, completedTaskCount: completedCount };
 
-function toProjectRecord(row: ProjectRow): ProjectRecord {
+export function toProjectRecord(row: ProjectRow): ProjectRecord {
   const { searchText: _searchText, ...record } = row;
   return record;
 }
@@ -54,7 +54,7 @@ function toProject(row: { project: ProjectRow; openTaskCount: number; completedT
   return { ...toProjectRecord(row.project), openTaskCount: row.openTaskCount, completedTaskCount: row.completedTaskCount };
 }
 
-function toTask(row: TaskRow): Task {
+export function toTask(row: TaskRow): Task {
   return {
     id: row.id,
     projectId: row.projectId,
@@ -71,7 +71,7 @@ function toTask(row: TaskRow): Task {
   };
 }
 
-function toTaskRow(task: Task) {
+export function toTaskRow(task: Task) {
   return {
     ...task,
     searchText: `${task.title}\n${task.description}`.toLowerCase(),

@@ -4,3 +4,4 @@ export * from "./project";
 export * from "./task";
 export * from "./rules";
 export * from "./token";
+export * from "./portability";

@@ -7,6 +7,7 @@ import type { Repositories } from "../data";
 import { checkCall, checkHost, isLoopback, checkOrigin, decodedPath, defaultGuardOptions, preflight, readBody, requestHost, requestTarget, type GuardOptions } from "./guards";
 import { createPanel } from "./panel";
 import { internalError, Refusal, sendRefusal, writeRefusal } from "./refusals";
+import { version } from "./version";
 
 export type Logger = Pick<Console, "info" | "error">;
 
@@ -56,7 +57,7 @@ export function createTaskServer(
     try {
       const target = requestTarget(req);
       if (target.pathname === "/healthz" && req.method === "GET") {
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", version }));
         return;
       }
       const host = requestHost(req);

@@ -1,15 +1,16 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 /**
- * The real `taskrpc` bin as a user runs it: node + bin/taskrpc.mjs (tsx's loader) as a child process. Each start
- * costs about half a second of CPU, so there are only these two (what only a process shows: its stdout and exit
- * code) and they run at once; `taskrpc serve` is `npm start`, whose process tests/e2e/process.test.ts runs;
- * everything else, --help included, is tested in-process through `runCli` (tests/cli/cli.test.ts).
+ * The real `taskrpc` bin as a user runs it: node + bin/taskrpc.mjs, which runs the build in dist/ (the vitest
+ * global setup builds it when stale), as a child process. Only what a process shows is tested here (its stdout
+ * and exit code; a build missing or older than the sources); `taskrpc serve` is `npm start`, whose process
+ * tests/e2e/process.test.ts runs; everything else, --help included, is tested in-process through `runCli`
+ * (tests/cli/cli.test.ts).
  */
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const launcher = join(root, "bin", "taskrpc.mjs");
@@ -17,9 +18,9 @@ const dir = mkdtempSync(join(tmpdir(), "taskrpc-bin-"));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function taskrpc(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function taskrpc(args: string[], bin = launcher): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [launcher, ...args], { cwd: dir }, (error, stdout, stderr) =>
+    execFile(process.execPath, [bin, ...args], { cwd: dir }, (error, stdout, stderr) =>
       resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
     );
   });
@@ -38,5 +39,20 @@ describe.concurrent("bin/taskrpc.mjs", { timeout: 60_000 }, () => {
     expect(run).toMatchObject({ code: 2, stdout: "" });
     expect(run.stderr).toMatch(/^VALIDATION: name: Too small/u);
     expect(run.stderr).not.toMatch(/\n\s+at /u);
+  });
+
+  it("from a checkout whose build is missing or older than its sources, says to build, in one line", async () => {
+    // A checkout of its own: the bin and a source file, first with no dist/, then with one older than the source.
+    const checkout = join(dir, "checkout");
+    mkdirSync(join(checkout, "bin"), { recursive: true });
+    mkdirSync(join(checkout, "src"), { recursive: true });
+    for (const name of ["taskrpc.mjs", "build-state.mjs"]) copyFileSync(join(root, "bin", name), join(checkout, "bin", name));
+    writeFileSync(join(checkout, "src", "main.ts"), "");
+    const bin = join(checkout, "bin", "taskrpc.mjs");
+    expect(await taskrpc(["--help"], bin)).toEqual({ code: 1, stdout: "", stderr: "taskrpc: dist/ has no build: run npm run build\n" });
+    mkdirSync(join(checkout, "dist"));
+    writeFileSync(join(checkout, "dist", "taskrpc.js"), "");
+    utimesSync(join(checkout, "dist", "taskrpc.js"), new Date(2020, 0, 1), new Date(2020, 0, 1));
+    expect(await taskrpc(["--help"], bin)).toEqual({ code: 1, stdout: "", stderr: "taskrpc: dist/ is older than the sources: run npm run build\n" });
   });
 });

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import packageJson from "../../package.json" with { type: "json" };
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../../src/api";
 import { runCli } from "../../src/cli/cli";
@@ -39,7 +40,14 @@ describe("taskrpc --help", () => {
     expect(run).toMatchObject({ code: 0, stderr: "" });
     for (const [path] of procedures) expect(run.stdout).toContain(`taskrpc ${path.replace(".", " ")}`);
     expect(run.stdout).toContain("taskrpc serve [--host] [--port] [--db] [--panel]");
+    for (const command of ["backup --to <file> [--force]", "export [--out] [--force]", "import <file>"]) {
+      expect(run.stdout).toContain(`taskrpc ${command}`);
+    }
     expect(run.stdout).toContain("2  bad flags or input (VALIDATION)");
+  });
+
+  it.each([["--version"], ["-V"], ["serve", "--version"]])("taskrpc %s prints the package's version", async (...args) => {
+    expect(await taskrpc(args)).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: "" });
   });
 
   it.each(procedures)("%s --help lists a flag for every input field, and --db", async (path, procedure) => {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { request } from "node:http";
 import { describe, expect, it } from "vitest";
+import packageJson from "../../package.json" with { type: "json" };
 import { startServer } from "../support/server";
 
 // The one test that starts the service as its own process, as `npm start` (`taskrpc serve`) does: the start-up
@@ -14,7 +15,7 @@ describe("the server process", { timeout: 30_000 }, () => {
     expect(stopping.output()).toContain(`panel at ${stopping.url}/panel`);
     const health = await fetch(`${stopping.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok" });
+    expect(await health.json()).toEqual({ status: "ok", version: packageJson.version });
     const { hostname, port } = new URL(stopping.url);
     const body = JSON.stringify({ name: "Sent during shutdown" });
     // Send half a request, signal the server, then send the rest: the server must still answer it.

@@ -1,6 +1,7 @@
 import { createClient, errorReason, isTaskRpcError, type AppRouter } from "@taskrpc/sdk";
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
+import packageJson from "../../package.json" with { type: "json" };
 import { serveInProcess } from "../support/server";
 
 /** A fresh server on a free port of 127.0.0.1, and the SDK's client for it, as an app would call the service. */
@@ -15,7 +16,7 @@ describe("the HTTP server, called through the SDK and with raw fetch", () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("application/json");
-    expect(await response.json()).toEqual({ status: "ok" });
+    expect(await response.json()).toEqual({ status: "ok", version: packageJson.version });
   });
 
   it("creates a project and tasks, then pages through a filtered list", async () => {

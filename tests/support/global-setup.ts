@@ -1,7 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { buildProblem, packageRoot } from "../../bin/build-state.mjs";
 import { openDatabase } from "../../src/data";
 
 declare module "vitest" {
@@ -23,6 +25,21 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/**
+ * The tests that start the bin as a child process (tests/cli/bin.test.ts, tests/e2e/process.test.ts) run what
+ * users run: the built dist/. So it is built first when missing or older than the sources (about 3 s), and
+ * left alone otherwise.
+ */
+function buildIfStale(): void {
+  if (!buildProblem()) return;
+  try {
+    execFileSync(join(packageRoot, "node_modules", ".bin", "tsup"), { cwd: packageRoot, stdio: "pipe" });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout: Buffer; stderr: Buffer };
+    throw new Error(`npm run build failed:\n${String(stdout)}${String(stderr)}`, { cause: error });
+  }
+}
+
 // Migrating a database costs far more than copying one: the run migrates one template, in RAM where the
 // system has a tmpfs, and every test opens a copy of it in the same folder, which the teardown removes. Made
 // again before each watch-mode re-run, in case a migration changed.
@@ -40,7 +57,11 @@ export default function setup(project: TestProject): () => void {
     openDatabase(template).close();
     project.provide("databaseTemplate", template);
   };
+  buildIfStale();
   makeTemplate();
-  project.onTestsRerun(makeTemplate);
+  project.onTestsRerun(() => {
+    buildIfStale();
+    makeTemplate();
+  });
   return () => rmSync(folder, { recursive: true, force: true });
 }

@@ -1,0 +1,3 @@
+export declare const packageRoot: string;
+export declare const builtEntry: string;
+export declare function buildProblem(root?: string): string | undefined;
