@@ -4,6 +4,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { appRouter, createContext } from "../api";
 import type { Repositories } from "../data";
 import { createPanel } from "./panel";
+import { createRestHandler } from "./rest";
 
 export type Logger = Pick<Console, "info" | "error">;
 
@@ -24,14 +25,18 @@ export type TaskServerOptions = {
 
 export function createTaskServer(repositories: Repositories, { log = console, panel = true }: TaskServerOptions = {}): TaskServer {
   const panelHtml = panel ? createPanel() : undefined;
+  // One context maker for /trpc and /api, so both pass the same guards.
+  const contextOf = () => createContext(repositories);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
-    createContext: () => createContext(repositories),
+    createContext: contextOf,
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") log.error(`taskrpc: ${path ?? "?"} failed:`, error.cause ?? error);
     },
   });
+
+  const rest = createRestHandler({ createContext: contextOf, log });
 
   let closing = false;
   const server = createServer((req, res) => {
@@ -44,6 +49,7 @@ export function createTaskServer(repositories: Repositories, { log = console, pa
       if (req.method === "POST") req.headers["content-type"] = "application/json";
       return trpc(req, res);
     }
+    if (rest(req, res, url)) return;
     if (url.pathname === "/healthz" && req.method === "GET") {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
       return;
