@@ -18,6 +18,9 @@ export type RestOptions = {
 
 type Decode = (values: string[]) => unknown;
 
+/** One value as text, repeats as a list of texts. */
+const asGiven: Decode = (values) => (values.length === 1 ? values[0] : values);
+
 /**
  * How a query-string parameter becomes the value the procedure's schema expects: only the shape changes (text to
  * number or boolean, repeats to an array, `by:dir` to an object); text that fits no shape is passed on as it is, for
@@ -26,7 +29,7 @@ type Decode = (values: string[]) => unknown;
 function decoderFor(schema: JsonSchema): Decode {
   const single = (decode: (value: string) => unknown): Decode => (values) => (values.length === 1 ? decode(values[0] ?? "") : values);
   if (schema.type === "array") return (values) => values;
-  if (schema.anyOf?.some((option) => option.type === "array")) return (values) => (values.length === 1 ? values[0] : values);
+  if (schema.anyOf?.some((option) => option.type === "array")) return asGiven;
   if (schema.type === "boolean") return single((value) => (value === "true" ? true : value === "false" ? false : value));
   if (schema.type === "integer" || schema.type === "number") return single((value) => (/^-?\d+(\.\d+)?$/u.test(value) ? Number(value) : value));
   if (isJoinedObject(schema)) {
@@ -36,7 +39,7 @@ function decoderFor(schema: JsonSchema): Decode {
       return parts.length > keys.length ? value : Object.fromEntries(parts.map((part, index) => [keys[index], part]));
     });
   }
-  return single((value) => value);
+  return asGiven;
 }
 
 type CompiledRoute = { route: RestRoute; pattern: RegExp; keys: string[]; decoders: Map<string, Decode> };
@@ -121,9 +124,8 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
       if (takesBody(route)) {
         given = await readJsonBody(req, maxBodyBytes);
       } else {
-        given = Object.fromEntries(
-          [...new Set(url.searchParams.keys())].map((key) => [key, (compiled.decoders.get(key) ?? ((values: string[]) => (values.length === 1 ? values[0] : values)))(url.searchParams.getAll(key))]),
-        );
+        const keys = [...new Set(url.searchParams.keys())];
+        given = Object.fromEntries(keys.map((key) => [key, (compiled.decoders.get(key) ?? asGiven)(url.searchParams.getAll(key))]));
       }
       if (isPlainObject(given)) refuseRepeatedKeys(given, compiled.keys);
       // A body that is not an object goes to the schema as it is, which says what it expected.
@@ -140,7 +142,8 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
       });
       const headers: Record<string, string> = { ...jsonHeaders };
       if (route.created && isPlainObject(data) && typeof data.id === "string") headers.location = `${url.pathname}/${encodeURIComponent(data.id)}`;
-      res.writeHead(route.created ? 201 : 200, headers).end(JSON.stringify(data));
+      const body = JSON.stringify(data);
+      res.writeHead(route.created ? 201 : 200, headers).end(body);
     } catch (cause) {
       const error = cause instanceof URIError ? new TRPCError({ code: "BAD_REQUEST", message: "The path is not valid percent-encoding" }) : getTRPCErrorFromUnknown(cause);
       const path = found?.compiled.route.procedure;
@@ -155,7 +158,11 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
 
   return (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
     if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
-      void call(req, res, url);
+      call(req, res, url).catch((error: unknown) => {
+        // Only a fault in answering the refusal itself gets here; the request still gets an answer.
+        log.error(`taskrpc: ${url.pathname} failed:`, error);
+        if (!res.headersSent) res.writeHead(500, jsonHeaders).end(JSON.stringify({ error: { reason: "INTERNAL", message: "Internal server error" } }));
+      });
       return true;
     }
     if (url.pathname === "/openapi.json" && req.method === "GET") {

@@ -324,6 +324,32 @@ describe("REST calls over HTTP", () => {
   });
 });
 
+describe("the reference page", () => {
+  it("serves /docs and Swagger UI's files from this server, under a policy that allows no other host", async () => {
+    const page = await fetch(`${url}/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const html = await page.text();
+    expect(html).toContain('url: "/openapi.json"');
+    expect(html).not.toMatch(/https?:\/\//u);
+    const policy = page.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toMatch(/script-src 'self' 'sha256-[^']+'/u);
+    for (const [file, type] of [
+      ["swagger-ui-bundle.js", "text/javascript; charset=utf-8"],
+      ["swagger-ui.css", "text/css; charset=utf-8"],
+    ]) {
+      const asset = await fetch(`${url}/docs/${file}`);
+      expect([asset.status, asset.headers.get("content-type")]).toEqual([200, type]);
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+    }
+    const head = await fetch(`${url}/docs`, { method: "HEAD" });
+    expect([head.status, await head.text()]).toEqual([200, ""]);
+    expect((await fetch(`${url}/docs/index.html`)).status).toBe(404);
+    expect((await fetch(`${url}/docs`, { method: "POST" })).status).toBe(404);
+  });
+});
+
 describe("a fault of the server over REST", () => {
   it("answers 500 INTERNAL with a message that reveals nothing, and logs the cause", async () => {
     const database = openTestDatabase();
