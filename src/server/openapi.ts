@@ -162,7 +162,10 @@ export function createOpenApiDocument(version: string) {
         'Every failure answers `{"error":{"reason","message","issues"?}}` with the HTTP status of its reason.',
     },
     paths,
+    // While the server has live access tokens, every call needs one; with none it is open (on loopback only).
+    security: [{ bearer: [] }, {}],
     components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An access token made with `taskrpc tokens create`." } },
       schemas: {
         // Without zod's $id, which would make each component the base of the #/components/... references inside it.
         ...Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _, $id: _id, ...schema }]) => [id, schema])),

@@ -8,8 +8,8 @@ import { createOpenApiDocument, inputSchemaOf, isJoinedObject, procedureOf, type
 import { pathKeys, restRoutes, takesBody, type RestRoute } from "./rest-routes";
 
 export type RestOptions = {
-  /** Makes a call's context: the same function the tRPC handler uses, so the same guards apply. */
-  createContext: (req: IncomingMessage) => Context | Promise<Context>;
+  /** Makes a call's context: the same function the tRPC handler is given (it gets `{ req, res }` as there), so the same guards apply. */
+  createContext: (opts: { req: IncomingMessage; res: ServerResponse }) => Context | Promise<Context>;
   /** Where faults of the server itself are reported. */
   log: Pick<Console, "error">;
   /** The largest request body taken, in bytes (default 1 MiB). */
@@ -130,7 +130,7 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
       if (isPlainObject(given)) refuseRepeatedKeys(given, compiled.keys);
       // A body that is not an object goes to the schema as it is, which says what it expected.
       input = isPlainObject(given) ? { ...given, ...params } : given;
-      ctx = await createContext(req);
+      ctx = await createContext({ req, res });
       const data: unknown = await callTRPCProcedure({
         router: appRouter,
         path: route.procedure,

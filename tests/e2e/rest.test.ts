@@ -84,6 +84,7 @@ describe("the OpenAPI document", () => {
     expect(result.errors).toBeUndefined();
     expect(result.valid).toBe(true);
     expect(theDocument().openapi).toMatch(/^3\.1\./u);
+    expect(theDocument()).toMatchObject({ security: [{ bearer: [] }, {}], components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } } });
   });
 
   it("refers only to schemas it defines, from the document's root", () => {
