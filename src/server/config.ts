@@ -22,7 +22,8 @@ export type ServerConfig = {
 
 export const serverUsage = `Usage: taskrpc serve [--host HOST] [--port PORT] [--db PATH] [--panel on|off] [--allow-anonymous] [limits] [browser access]
 
-Serves the API at /trpc, the tRPC panel at GET /panel and GET /healthz.
+Serves the API at /trpc and as REST at /api (OpenAPI at /openapi.json, reference at /docs),
+the tRPC panel at GET /panel and GET /healthz.
   --host HOST     address to listen on      (env HOST, default 127.0.0.1)
   --port PORT     port to listen on          (env PORT, default 3000)
   --db PATH       SQLite database file       (env DATABASE_PATH, default ./data/taskrpc.db)

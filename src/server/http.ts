@@ -8,6 +8,7 @@ import { checkCall, checkHost, isLoopback, checkOrigin, decodedPath, defaultGuar
 import { createPanel } from "./panel";
 import { internalError, Refusal, sendRefusal, writeRefusal } from "./refusals";
 import { version } from "./version";
+import { createRestHandler } from "./rest";
 
 export type Logger = Pick<Console, "info" | "error">;
 
@@ -35,16 +36,20 @@ export function createTaskServer(
 ): TaskServer {
   const guards: GuardOptions = { ...defaultGuardOptions, ...guardOptions };
   const panelHtml = panel ? createPanel() : undefined;
+  // One context maker for /trpc and /api, so both pass the same access checks.
+  const contextOf = ({ req }: { req: IncomingMessage }) => createContext(repositories, { authorization: req.headers.authorization });
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
-    createContext: ({ req }) => createContext(repositories, { authorization: req.headers.authorization }),
+    createContext: contextOf,
     // tRPC sets its own Vary header over the one set before it: this adds Origin to it.
     responseMeta: () => ({ headers: new Headers([["vary", "Origin"]]) }),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") log.error(`taskrpc: ${path ?? "?"} failed:`, error.cause ?? error);
     },
   });
+
+  const rest = createRestHandler({ createContext: contextOf, log, maxBodyBytes: guards.maxBodyBytes });
 
   let closing = false;
   /** Set once listening: only loopback host names are then served (DNS rebinding). */
@@ -76,6 +81,10 @@ export function createTaskServer(
         req.url = target.pathname + target.search;
         return trpc(req, res);
       }
+      if (target.pathname === "/api" || target.pathname.startsWith("/api/")) {
+        if (req.method === "OPTIONS") return preflight(res, corsOrigin);
+      }
+      if (rest(req, res, target)) return;
       if (panelHtml && target.pathname === "/panel" && (req.method === "GET" || req.method === "HEAD")) {
         const html = await panelHtml().catch((error: unknown) => {
           log.error("taskrpc: the panel could not be rendered:", error);
