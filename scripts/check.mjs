@@ -12,7 +12,7 @@
 //   vitest run everything instead;
 // - a file the graph cannot see because only a child process or a tool loads it: the tests in `outsideGraph`;
 // - any other file (a migration, package.json, an asset a module reads at run time): everything, since no graph
-//   says who reads it; prose (`prose`) affects no test.
+//   says who reads it; prose and tool settings no test reads (`readByNoTest`) add nothing.
 // Beside those, the smoke set always runs: the server over real HTTP and the CLI as a real process, through
 // every layer, so even a docs-only change is checked end to end once.
 import { execFileSync, spawn } from "node:child_process";
@@ -28,7 +28,7 @@ const outsideGraph = [
   { files: /^\.dependency-cruiser\.cjs$/u, tests: ["tests/layers/layers.test.ts"] },
 ];
 const modules = /\.(ts|mts|cts|js|mjs|cjs)$/u;
-const prose = /(\.(md|mdc|txt|png|svg)$|^\.ci\/|^\.cursor\/|^\.gitignore$|^LICENSE)/u;
+const readByNoTest = /(\.(md|mdc|txt|png|svg)$|^\.ci\/|^\.cursor\/|^\.gitignore$|^LICENSE|^stryker\.config\.json$)/u;
 
 const all = process.argv.includes("--all");
 const { scripts } = JSON.parse(readFileSync("package.json", "utf8"));
@@ -43,7 +43,7 @@ function testStep() {
   const test = `${scripts.test} --reporter=dot`;
   if (all) return { command: test, scope: "all" };
   const changed = changedFiles();
-  const unseen = changed.find((file) => !modules.test(file) && !prose.test(file));
+  const unseen = changed.find((file) => !modules.test(file) && !readByNoTest.test(file));
   if (unseen) return { command: test, scope: `all: ${unseen} changed` };
   const extra = outsideGraph.flatMap((rule) => (changed.some((file) => rule.files.test(file)) ? rule.tests : []));
   const related = [...new Set([...changed.filter((file) => modules.test(file)), ...extra, ...smoke])];
