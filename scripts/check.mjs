@@ -34,7 +34,7 @@ const all = process.argv.includes("--all");
 const { scripts } = JSON.parse(readFileSync("package.json", "utf8"));
 
 function changedFiles() {
-  const git = (...args) => execFileSync("git", args, { encoding: "utf8" }).split("\n").filter(Boolean);
+  const git = (...args) => execFileSync("git", [...args, "-z"], { encoding: "utf8" }).split("\0").filter(Boolean);
   return [...new Set([...git("diff", "--name-only", "--no-renames", "HEAD"), ...git("ls-files", "--others", "--exclude-standard")])];
 }
 
@@ -47,7 +47,8 @@ function testStep() {
   if (unseen) return { command: test, scope: `all: ${unseen} changed` };
   const extra = outsideGraph.flatMap((rule) => (changed.some((file) => rule.files.test(file)) ? rule.tests : []));
   const related = [...new Set([...changed.filter((file) => modules.test(file)), ...extra, ...smoke])];
-  return { command: `vitest related --run --reporter=dot ${related.join(" ")}`, scope: `${changed.length} changed file(s) + smoke` };
+  const quoted = related.map((file) => `'${file.replaceAll("'", "'\\''")}'`);
+  return { command: `vitest related --run --reporter=dot ${quoted.join(" ")}`, scope: `${changed.length} changed file(s) + smoke` };
 }
 
 const { command, scope } = testStep();
