@@ -15,6 +15,8 @@ export default defineConfig({
     // mode run everything when one of these changed.
     forceRerunTriggers: [
       ...configDefaults.forceRerunTriggers,
+      // The default "**/{vitest,vite}.config.*/**" does not match this file (picomatch: a star before "/**").
+      "**/vitest.config.ts/**",
       "**/tests/support/**",
       "**/drizzle/**",
       "**/package-lock.json/**",
