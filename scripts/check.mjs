@@ -42,7 +42,12 @@ function changedFiles() {
 function testStep() {
   const test = `${scripts.test} --reporter=dot`;
   if (all) return { command: test, scope: "all" };
-  const changed = changedFiles();
+  let changed;
+  try {
+    changed = changedFiles();
+  } catch {
+    return { command: test, scope: "all: no git history to compare with" };
+  }
   const unseen = changed.find((file) => !modules.test(file) && !readByNoTest.test(file));
   if (unseen) return { command: test, scope: `all: ${unseen} changed` };
   const extra = outsideGraph.flatMap((rule) => (changed.some((file) => rule.files.test(file)) ? rule.tests : []));
