@@ -11,6 +11,20 @@ export default defineConfig({
     globalSetup: ["tests/support/global-setup.ts"],
     // Browser tests need Chromium; they run with their own config (npm run test:browser).
     exclude: [...configDefaults.exclude, "tests/browser/**"],
+    // Changes that affect every test although no test imports them: `vitest related` (npm run check) and watch
+    // mode run everything when one of these changed.
+    forceRerunTriggers: [
+      ...configDefaults.forceRerunTriggers,
+      // The default "**/{vitest,vite}.config.*/**" does not match this file (picomatch: a star before "/**").
+      "**/vitest.config.ts/**",
+      "**/tests/support/**",
+      "**/drizzle/**",
+      "**/package-lock.json/**",
+      "**/tsconfig.json/**",
+    ],
+    // The tests that start a child process wait on it; on a small machine shared with other work, its start-up
+    // alone can pass vitest's default of 5 s.
+    testTimeout: 20_000,
     pool: "threads",
     // Test files share a worker's module cache: importing tRPC, Drizzle and zod once per worker, not once per file.
     isolate: false,
