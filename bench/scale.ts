@@ -1,7 +1,7 @@
 // Scale benchmark: every query shape through the repository on a database built by `npm run seed`, with p50,
 // p99 and SQLite's plan of each. Sequential calls on one connection, after a warm-up; a shared machine makes
 // the figures noisy, so compare runs made one after the other.
-//   npm run bench:scale -- --db FILE [--budget MS] [--writes] [--filter TEXT]
+//   npm run bench:scale -- --db FILE [--budget MS] [--writes] [--filter REGEXP]
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { openDatabase } from "../src/data";
@@ -15,12 +15,12 @@ import {
   type TaskQuery,
 } from "../src/domain";
 
-const usage = `Usage: npm run bench:scale -- --db FILE [--budget MS] [--writes] [--filter TEXT]
+const usage = `Usage: npm run bench:scale -- --db FILE [--budget MS] [--writes] [--filter REGEXP]
 
 Runs every tasks.list / tasks.count / tasks.labels / projects.list shape against FILE (made by npm run seed)
 and prints p50, p99 and the query plan of each. Each shape runs until --budget ms (default 500, at least 3 calls) or 200 calls.
 --writes also times tasks.create / update / complete / reopen (this adds tasks to FILE).
---filter runs only the shapes whose name contains TEXT.`;
+--filter runs only the shapes whose name matches REGEXP.`;
 
 const { values } = parseArgs({
   options: {
@@ -145,7 +145,7 @@ function time(run: () => unknown): { p50: number; p99: number; calls: number } {
 const fmt = (ms: number) => ms.toFixed(ms < 10 ? 2 : 0).padStart(7);
 console.info(`\n${"shape".padEnd(56)}     p50     p99  calls  plan`);
 for (const shape of shapes) {
-  if (values.filter && !shape.name.includes(values.filter)) continue;
+  if (values.filter && !new RegExp(values.filter, "u").test(shape.name)) continue;
   const { p50, p99, calls } = time(shape.run);
   console.info(`${shape.name.padEnd(56)} ${fmt(p50)} ${fmt(p99)} ${String(calls).padStart(6)}  ${planOf(shape)}`);
 }

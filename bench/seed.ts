@@ -93,13 +93,14 @@ db.pragma("journal_mode = WAL");
 db.pragma("synchronous = OFF");
 db.pragma("cache_size = -400000");
 
-// Bulk loading is much faster with the secondary indexes and the full-text triggers out of the way: they are
-// dropped here and made again, from their own definitions, once the rows are in (the full-text index by one
-// rebuild). The look-up of tasks by id stays, and so do the other triggers, which keep the counters.
+// Bulk loading is much faster with the secondary indexes and the triggers on tasks out of the way: they are
+// dropped here and made again, from their own definitions, once the rows are in; the full-text index is then
+// rebuilt in one go and the counters counted as the migration's backfill does (drizzle/0002_scale.sql).
+// The look-up of tasks by id stays; projects are archived after the load, with every trigger in place.
 const deferred = db
   .prepare(
     `select type, name, sql from sqlite_master where sql is not null and tbl_name in ('tasks', 'task_labels')
-     and ((type = 'index' and name <> 'tasks_id') or (type = 'trigger' and name like 'tasks\\_fts\\_%' escape '\\'))`,
+     and ((type = 'index' and name <> 'tasks_id') or type = 'trigger')`,
   )
   .all() as { type: string; name: string; sql: string }[];
 for (const { type, name } of deferred) db.exec(`drop ${type} "${name}"`);
@@ -186,6 +187,20 @@ for (let from = 0; from < taskCount; from += chunk) {
 }
 if (process.stderr.isTTY) process.stderr.write("\n");
 
+const rebuilding = Date.now();
+process.stderr.write(`building ${deferred.length} indexes and triggers, and the full-text index...\n`);
+db.transaction(() => {
+  for (const { sql } of deferred) db.exec(sql);
+  db.exec("insert into tasks_fts(tasks_fts) values ('rebuild')");
+  db.exec(`update projects set
+    open_task_count = (select count(*) from tasks where project_id = projects.id and completed = 0),
+    completed_task_count = (select count(*) from tasks where project_id = projects.id and completed = 1)`);
+  db.exec(`insert into label_counts (project_id, completed, label_key, task_count)
+    select t.project_id, t.completed, l.label_key, count(*) from task_labels l join tasks t on t.id = l.task_id group by 1, 2, 3`);
+  db.exec(`insert into label_totals (completed, project_archived, label_key, task_count)
+    select completed, 0, label_key, sum(task_count) from label_counts group by 1, 3`);
+})();
+process.stderr.write(`built in ${((Date.now() - rebuilding) / 1000).toFixed(1)} s\n`);
 // About 2% of projects are archived, after their tasks were written, as the repository would do it.
 db.transaction(() => {
   const archivedCount = Math.max(1, Math.round(projectCount * 0.02));
@@ -194,12 +209,5 @@ db.transaction(() => {
     archiveProject.run(now, now, projectIds[Math.floor(random() * projectIds.length)]);
   }
 })();
-const rebuilding = Date.now();
-process.stderr.write(`building ${deferred.length} indexes and triggers, and the full-text index...\n`);
-db.transaction(() => {
-  for (const { sql } of deferred) db.exec(sql);
-  db.exec("insert into tasks_fts(tasks_fts) values ('rebuild')");
-})();
-process.stderr.write(`built in ${((Date.now() - rebuilding) / 1000).toFixed(1)} s\n`);
 db.close();
 console.info(`seeded ${projectCount} projects and ${taskCount} tasks into ${values.db} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
