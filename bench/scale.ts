@@ -44,7 +44,7 @@ const tracing = openDatabase(values.db, { trace: (sql) => traced.push(sql) });
 const inspector = new Database(values.db, { readonly: true });
 
 // Terms and labels of known frequency, read from the data itself.
-const sample = inspector.prepare("select title from tasks where seq % 200 = 0 limit 5000").all() as { title: string }[];
+const sample = inspector.prepare("select title from tasks where seq % 200 = 0 order by seq limit 5000").all() as { title: string }[];
 const frequency = new Map<string, number>();
 for (const { title } of sample) for (const word of title.toLowerCase().split(/\s+/)) frequency.set(word, (frequency.get(word) ?? 0) + 1);
 const byFrequency = [...frequency.entries()].filter(([word]) => word.length >= 4).sort((a, b) => b[1] - a[1]);

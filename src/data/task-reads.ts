@@ -102,6 +102,16 @@ export class TaskReads {
     return row.n <= rareMatches;
   }
 
+  /** A due range few enough tasks fall in, as the rows that drive the query (found by the due-date index). */
+  private rareDueRange(filter: TaskFilter): Part | undefined {
+    const arm = this.anyArm(filter);
+    const range = [filter.dueFrom ?? "", filter.dueTo ?? "9999-12-31"];
+    const inRange = `select "seq" from "tasks" where ${arm.sql} and "due_sort_asc" between ? and ?`;
+    const row = this.statement(`select count(*) as "n" from (${inRange} limit ${rareMatches + 1})`).get(...arm.params, ...range) as { n: number };
+    if (row.n > rareMatches) return undefined;
+    return { sql: `(${inRange}) as "m" cross join "tasks" on "tasks"."seq" = "m"."seq"`, params: [...arm.params, ...range] };
+  }
+
   /** The tasks (by seq) the indexed terms match, when they are few enough to drive the query; one index pass. */
   private rareMatchesOf(terms: string[]): number[] | undefined {
     const rows = this.statement(`select "rowid" as "seq" from "tasks_fts" where "tasks_fts" match ? limit ${rareMatches + 1}`)
@@ -113,7 +123,7 @@ export class TaskReads {
   /**
    * The conditions beyond the index prefix, and the rare match that drives the query, if any: a CROSS JOIN
    * makes SQLite start from it rather than walk the sort order testing each row against it.
-   * Within projects, and in counts, terms are tested row by row or against the whole match list, as before.
+   * Within projects, lists test terms row by row; common terms in counts are tested against the whole match list.
    */
   private rowConditions(filter: TaskFilter, sort?: TaskQuery["sort"]): { parts: Part[]; driver?: Part } {
     const parts: Part[] = [];
@@ -122,7 +132,7 @@ export class TaskReads {
     const terms = searchTerms(filter.search);
     const indexed = indexedTerms(terms);
     
-    const rare = walking && indexed.length > 0 && filter.projectId === undefined ? this.rareMatchesOf(indexed) : undefined;
+    const rare = indexed.length > 0 && !(walking && filter.projectId !== undefined) ? this.rareMatchesOf(indexed) : undefined;
     if (rare) {
       const matches = `select "value" as "seq" from json_each(?)`;
       driver = { sql: `(${matches}) as "m" cross join "tasks" on "tasks"."seq" = "m"."seq"`, params: [JSON.stringify(rare)] };
@@ -140,7 +150,9 @@ export class TaskReads {
     }
     const keys = labelKeys(filter);
     if (keys) {
-      if (walking && !driver && filter.projectId === undefined && this.rareLabels(keys)) {
+      if (!walking) {
+        parts.push({ sql: `"tasks"."id" in (select "task_id" from "task_labels" where "label_key" in (${marks(keys)}))`, params: keys });
+      } else if (!driver && filter.projectId === undefined && this.rareLabels(keys)) {
         const carriers = `select distinct "task_id" from "task_labels" where "label_key" in (${marks(keys)})`;
         driver = { sql: `(${carriers}) as "m" cross join "tasks" on "tasks"."id" = "m"."task_id"`, params: keys };
       } else {
@@ -153,6 +165,9 @@ export class TaskReads {
     // The due-date conditions are also stated on the key a due-date index holds, so that index can seek; only when
     // it is the one walked (or order does not matter): otherwise SQLite would seek it and sort the rest.
     const dueKey = !walking ? `"due_sort_asc"` : sort.by === "dueDate" ? sortKey(sort) : undefined;
+    if (walking && !dueKey && !driver && filter.projectId === undefined && (filter.dueFrom || filter.dueTo)) {
+      driver = this.rareDueRange(filter);
+    }
     const onKey = (condition: string) => (dueKey ? ` and ${dueKey} ${condition}` : "");
     if (filter.dueFrom) parts.push({ sql: `"due_date" >= ?${onKey(">= ?")}`, params: dueKey ? [filter.dueFrom, filter.dueFrom] : [filter.dueFrom] });
     if (filter.dueTo) parts.push({ sql: `"due_date" <= ?${onKey("<= ?")}`, params: dueKey ? [filter.dueTo, filter.dueTo] : [filter.dueTo] });
@@ -219,11 +234,13 @@ export class TaskReads {
         : { sql: `"archived" in (${marks(archivedFlags(filter))})`, params: archivedFlags(filter) };
       return this.all<{ n: number }>({ sql: `select coalesce(sum(${counted}), 0) as "n" from "projects" where ${where.sql}`, params: where.params })[0]?.n ?? 0;
     }
-    const conditions = [this.anyArm(filter), ...this.rowConditions(filter).parts];
+    const { parts, driver } = this.rowConditions(filter);
+    const from = driver ?? { sql: `"tasks"`, params: [] };
+    const conditions = [this.anyArm(filter), ...parts];
     return (
       this.all<{ n: number }>({
-        sql: `select count(*) as "n" from "tasks" where ${conditions.map((c) => c.sql).join(" and ")}`,
-        params: conditions.flatMap((c) => c.params),
+        sql: `select count(*) as "n" from ${from.sql} where ${conditions.map((c) => c.sql).join(" and ")}`,
+        params: [...from.params, ...conditions.flatMap((c) => c.params)],
       })[0]?.n ?? 0
     );
   }
@@ -241,11 +258,13 @@ export class TaskReads {
         params: [...from.params, ...status],
       });
     }
-    const conditions = [this.anyArm(filter), ...this.rowConditions(filter).parts];
+    const { parts, driver } = this.rowConditions(filter);
+    const from = driver ?? { sql: `"tasks"`, params: [] };
+    const conditions = [this.anyArm(filter), ...parts];
     return this.all<LabelUsage>({
-      sql: `select "l"."label_key" as "label", count(*) as "taskCount" from "tasks" join "task_labels" as "l" on "l"."task_id" = "tasks"."id"
+      sql: `select "l"."label_key" as "label", count(*) as "taskCount" from ${from.sql} join "task_labels" as "l" on "l"."task_id" = "tasks"."id"
         where ${conditions.map((c) => c.sql).join(" and ")} group by "l"."label_key" order by "l"."label_key"`,
-      params: conditions.flatMap((c) => c.params),
+      params: [...from.params, ...conditions.flatMap((c) => c.params)],
     });
   }
 }
