@@ -150,11 +150,11 @@ export class TaskReads {
     }
     const keys = labelKeys(filter);
     if (keys) {
-      if (!walking) {
-        parts.push({ sql: `"tasks"."id" in (select "task_id" from "task_labels" where "label_key" in (${marks(keys)}))`, params: keys });
-      } else if (!driver && filter.projectId === undefined && this.rareLabels(keys)) {
+      if (!driver && (!walking || filter.projectId === undefined) && this.rareLabels(keys)) {
         const carriers = `select distinct "task_id" from "task_labels" where "label_key" in (${marks(keys)})`;
         driver = { sql: `(${carriers}) as "m" cross join "tasks" on "tasks"."id" = "m"."task_id"`, params: keys };
+      } else if (!walking) {
+        parts.push({ sql: `"tasks"."id" in (select "task_id" from "task_labels" where "label_key" in (${marks(keys)}))`, params: keys });
       } else {
         parts.push({
           sql: `exists (select 1 from "task_labels" where "task_id" = "tasks"."id" and "label_key" in (${marks(keys)}))`,
