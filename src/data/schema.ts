@@ -15,6 +15,9 @@ export const projects = sqliteTable(
     searchText: text("search_text").notNull(),
     archived: integer("archived", { mode: "boolean" }).notNull(),
     archivedAt: text("archived_at"),
+    /** Counters kept by triggers on tasks (drizzle/0003_scale.sql), so counts read no task rows. */
+    openTaskCount: integer("open_task_count").notNull().default(0),
+    completedTaskCount: integer("completed_task_count").notNull().default(0),
     version: integer("version").notNull(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
@@ -48,6 +51,8 @@ export const tasks = sqliteTable(
     version: integer("version").notNull(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
+    /** The project's archived flag, kept by triggers: "tasks of live projects" is then an index prefix. */
+    projectArchived: integer("project_archived", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     uniqueIndex("tasks_id").on(t.id),
@@ -57,8 +62,13 @@ export const tasks = sqliteTable(
     index("tasks_by_project_title").on(t.projectId, t.completed, titleNoCase, t.id),
     index("tasks_by_project_due_asc").on(t.projectId, t.completed, t.dueSortAsc, t.id),
     index("tasks_by_project_due_desc").on(t.projectId, t.completed, t.dueSortDesc, t.id),
-    index("tasks_by_created").on(t.completed, t.createdAt, t.id),
-    index("tasks_by_due").on(t.completed, t.dueDate),
+    // Across projects: status, then live or archived project, then each sort key.
+    index("tasks_by_created").on(t.completed, t.projectArchived, t.createdAt, t.id),
+    index("tasks_by_updated").on(t.completed, t.projectArchived, t.updatedAt, t.id),
+    index("tasks_by_priority").on(t.completed, t.projectArchived, t.priorityRank, t.id),
+    index("tasks_by_title").on(t.completed, t.projectArchived, titleNoCase, t.id),
+    index("tasks_by_due_asc").on(t.completed, t.projectArchived, t.dueSortAsc, t.id),
+    index("tasks_by_due_desc").on(t.completed, t.projectArchived, t.dueSortDesc, t.id),
   ],
 );
 
@@ -92,4 +102,28 @@ export const accessTokens = sqliteTable(
     lastUsedAt: text("last_used_at"),
   },
   (t) => [uniqueIndex("access_tokens_by_hash").on(t.secretHash)],
+);
+
+/** How many tasks of a project, by status, carry each label; kept by triggers (drizzle/0003_scale.sql). */
+export const labelCounts = sqliteTable(
+  "label_counts",
+  {
+    projectId: text("project_id").notNull(),
+    completed: integer("completed", { mode: "boolean" }).notNull(),
+    labelKey: text("label_key").notNull(),
+    taskCount: integer("task_count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.completed, t.labelKey] })],
+);
+
+/** The same counts summed over projects, by status and by whether the project is archived. */
+export const labelTotals = sqliteTable(
+  "label_totals",
+  {
+    completed: integer("completed", { mode: "boolean" }).notNull(),
+    projectArchived: integer("project_archived", { mode: "boolean" }).notNull(),
+    labelKey: text("label_key").notNull(),
+    taskCount: integer("task_count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.labelKey, t.completed, t.projectArchived] })],
 );

@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lte, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
+import type { Database } from "better-sqlite3";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import {
   archivedProject,
@@ -33,25 +34,21 @@ import { newId } from "./ids";
 import { systemClock, type Clock, type Environment, type Repository } from "./repository";
 import { projects, taskLabels, tasks } from "./schema";
 import { taskSortKey } from "./task-order";
+import { TaskReads } from "./task-reads";
 
-export type Db = BetterSQLite3Database;
+export type Db = BetterSQLite3Database & { $client: Database };
 
 type TaskRow = typeof tasks.$inferSelect;
 type ProjectRow = typeof projects.$inferSelect;
 
-// Correlated subqueries are written out in full: Drizzle drops table names from columns in one-table queries.
-const openCount = sql<number>`(select count(*) from "tasks" as "t" where "t"."project_id" = "projects"."id" and "t"."completed" = 0)`;
-const completedCount = sql<number>`(select count(*) from "tasks" as "t" where "t"."project_id" = "projects"."id" and "t"."completed" = 1)`;
-const inLiveProject = sql`exists (select 1 from "projects" as "p" where "p"."id" = "tasks"."project_id" and "p"."archived" = 0)`;
-const projectColumns = { project: projects, openTaskCount: openCount, completedTaskCount: completedCount };
-
 export function toProjectRecord(row: ProjectRow): ProjectRecord {
-  const { searchText: _searchText, ...record } = row;
+  const { searchText: _searchText, openTaskCount: _open, completedTaskCount: _completed, ...record } = row;
   return record;
 }
 
-function toProject(row: { project: ProjectRow; openTaskCount: number; completedTaskCount: number }): Project {
-  return { ...toProjectRecord(row.project), openTaskCount: row.openTaskCount, completedTaskCount: row.completedTaskCount };
+function toProject(row: ProjectRow): Project {
+  const { searchText: _searchText, ...project } = row;
+  return project;
 }
 
 export function toTask(row: TaskRow): Task {
@@ -79,55 +76,6 @@ export function toTaskRow(task: Task) {
   };
 }
 
-/** The trigram index answers terms of three or more characters; shorter ones are looked for directly. */
-function searchCondition(search: string | undefined): SQL[] {
-  const terms = searchTerms(search);
-  const indexed = terms.filter((term) => [...term].length >= 3);
-  const conditions = terms
-    .filter((term) => [...term].length < 3)
-    .map((term) => sql`instr(${tasks.searchText}, ${term}) > 0`);
-  if (indexed.length > 0) {
-    const match = indexed.map((term) => `"${term.replaceAll('"', '""')}"`).join(" ");
-    conditions.push(sql`${tasks.seq} in (select rowid from tasks_fts where tasks_fts match ${match})`);
-  }
-  return conditions;
-}
-
-function taskConditions(filter: TaskFilter): SQL[] {
-  const conditions: SQL[] = [];
-  if (filter.projectId !== undefined) {
-    conditions.push(inArray(tasks.projectId, [filter.projectId].flat()));
-  } else if (!filter.includeArchivedProjects) {
-    conditions.push(inLiveProject);
-  }
-  if (filter.status !== "all") conditions.push(eq(tasks.completed, filter.status === "completed"));
-  conditions.push(...searchCondition(filter.search));
-  if (filter.priority) conditions.push(inArray(tasks.priority, filter.priority));
-  if (filter.labels) {
-    const keys = filter.labels.map((label) => label.toLowerCase());
-    conditions.push(sql`${tasks.id} in (select ${taskLabels.taskId} from ${taskLabels} where ${inArray(taskLabels.labelKey, keys)})`);
-  }
-  if (filter.dueFrom) conditions.push(gte(tasks.dueDate, filter.dueFrom));
-  if (filter.dueTo) conditions.push(lte(tasks.dueDate, filter.dueTo));
-  if (filter.hasDueDate !== undefined) conditions.push(filter.hasDueDate ? isNotNull(tasks.dueDate) : isNull(tasks.dueDate));
-  return conditions;
-}
-
-function sortColumn(sort: TaskQuery["sort"]): SQLWrapper {
-  switch (sort.by) {
-    case "createdAt":
-      return tasks.createdAt;
-    case "updatedAt":
-      return tasks.updatedAt;
-    case "priority":
-      return tasks.priorityRank;
-    case "title":
-      return sql`${tasks.title} collate nocase`;
-    case "dueDate":
-      return sort.dir === "asc" ? tasks.dueSortAsc : tasks.dueSortDesc;
-  }
-}
-
 export class SqliteRepository implements Repository {
   private readonly now: Clock;
   private readonly newId: () => string;
@@ -135,8 +83,8 @@ export class SqliteRepository implements Repository {
 
   // Look-ups by id are prepared once per connection: building a Drizzle query costs more than running it.
   private readonly projectById;
-  private readonly projectWithCountsById;
   private readonly taskById;
+  private readonly taskReads: TaskReads;
 
   constructor(
     private readonly db: Db,
@@ -147,8 +95,8 @@ export class SqliteRepository implements Repository {
     this.cursors = new CursorCodec(environment.cursorSecret);
     const id = sql.placeholder("id");
     this.projectById = db.select().from(projects).where(eq(projects.id, id)).prepare();
-    this.projectWithCountsById = db.select(projectColumns).from(projects).where(eq(projects.id, id)).prepare();
     this.taskById = db.select().from(tasks).where(eq(tasks.id, id)).prepare();
+    this.taskReads = new TaskReads(db.$client);
   }
 
   /**
@@ -177,7 +125,7 @@ export class SqliteRepository implements Repository {
   }
 
   getProject(id: string): Project {
-    const row = this.projectWithCountsById.get({ id });
+    const row = this.projectById.get({ id });
     if (!row) throw projectNotFound(id);
     return toProject(row);
   }
@@ -194,7 +142,7 @@ export class SqliteRepository implements Repository {
       conditions.push(sql`(${name}, ${projects.id}) > (${after.key}, ${after.id})`);
     }
     const rows = this.db
-      .select(projectColumns)
+      .select()
       .from(projects)
       .where(and(...conditions))
       .orderBy(asc(name), asc(projects.id))
@@ -212,22 +160,9 @@ export class SqliteRepository implements Repository {
 
   listTasks(query: TaskQuery): Page<Task> {
     const owner = fingerprint(query);
-    const conditions = taskConditions(query);
-    const key = sortColumn(query.sort);
-    const direction = query.sort.dir === "asc" ? asc : desc;
-    if (query.cursor) {
-      const after = this.cursors.decode(query.cursor, owner);
-      const beyond = query.sort.dir === "asc" ? sql`>` : sql`<`;
-      conditions.push(sql`(${key}, ${tasks.id}) ${beyond} (${after.key}, ${after.id})`);
-    }
-    const rows = this.db
-      .select()
-      .from(tasks)
-      .where(and(...conditions))
-      .orderBy(direction(key), direction(tasks.id))
-      .limit(query.limit + 1)
-      .all();
-    const items = rows.slice(0, query.limit).map(toTask);
+    const after = query.cursor ? this.cursors.decode(query.cursor, owner) : undefined;
+    const rows = this.taskReads.list(query, after);
+    const items = rows.slice(0, query.limit);
     const last = items.at(-1);
     const nextCursor =
       rows.length > query.limit && last ? this.cursors.encode(owner, { key: taskSortKey(last, query.sort), id: last.id }) : null;
@@ -235,23 +170,11 @@ export class SqliteRepository implements Repository {
   }
 
   countTasks(filter: TaskFilter): number {
-    const row = this.db
-      .select({ count: count() })
-      .from(tasks)
-      .where(and(...taskConditions(filter)))
-      .get();
-    return row?.count ?? 0;
+    return this.taskReads.count(filter);
   }
 
   listLabels(filter: TaskFilter): LabelUsage[] {
-    return this.db
-      .select({ label: taskLabels.labelKey, taskCount: count() })
-      .from(taskLabels)
-      .innerJoin(tasks, eq(tasks.id, taskLabels.taskId))
-      .where(and(...taskConditions(filter)))
-      .groupBy(taskLabels.labelKey)
-      .orderBy(asc(taskLabels.labelKey))
-      .all();
+    return this.taskReads.labels(filter);
   }
 
   createProject(input: CreateProjectInput): Project {

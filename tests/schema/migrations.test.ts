@@ -1,8 +1,14 @@
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { generateSQLiteDrizzleJson, generateSQLiteMigration } from "drizzle-kit/api";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/data";
 import { migrationsFolder } from "../../src/data/database";
+import { taskFilterInput, taskQueryInput } from "../../src/domain";
 import * as schema from "../../src/data/schema";
 
 type Journal = { entries: { idx: number; tag: string }[] };
@@ -16,5 +22,72 @@ describe("migrations", () => {
     const snapshot = JSON.parse(readFileSync(snapshotFile, "utf8")) as Parameters<typeof generateSQLiteMigration>[0];
     const current = await generateSQLiteDrizzleJson(schema);
     expect(await generateSQLiteMigration(snapshot, current)).toEqual([]);
+  });
+});
+
+// A database written before the scale migration (0003) gains its counters and denormalised flag from the
+// migration's backfill, and the triggers keep them from then on.
+describe("the scale migration on an existing database", () => {
+  it("backfills project counts, label counts and the archived flag of tasks", () => {
+    const dir = mkdtempSync(join(tmpdir(), "taskrpc-migrate-"));
+    try {
+      // The migrations as they were before 0003: a copy of the folder with the journal cut there.
+      const before = join(dir, "drizzle");
+      cpSync(migrationsFolder, before, { recursive: true });
+      const journal = JSON.parse(readFileSync(join(before, "meta/_journal.json"), "utf8")) as Journal;
+      journal.entries = journal.entries.filter((entry) => entry.idx < 3);
+      writeFileSync(join(before, "meta/_journal.json"), JSON.stringify(journal));
+      const file = join(dir, "old.db");
+      const old = new Database(file);
+      migrate(drizzle(old), { migrationsFolder: before });
+      const at = "2026-01-01T00:00:00.000Z";
+      const project = old.prepare(
+        "insert into projects (id, name, description, search_text, archived, archived_at, version, created_at, updated_at) values (?, ?, '', ?, ?, null, 1, ?, ?)",
+      );
+      project.run("live", "Live", "live", 0, at, at);
+      project.run("frozen", "Frozen", "frozen", 1, at, at);
+      const task = old.prepare(
+        `insert into tasks (id, project_id, title, description, search_text, priority, priority_rank, due_date, labels, completed, completed_at, version, created_at, updated_at)
+         values (?, ?, ?, '', ?, 'normal', 1, null, ?, ?, null, 1, ?, ?)`,
+      );
+      const label = old.prepare("insert into task_labels (task_id, label_key) values (?, ?)");
+      const rows: [string, string, number, string[]][] = [
+        ["t1", "live", 0, ["Home"]],
+        ["t2", "live", 0, ["home", "work"]],
+        ["t3", "live", 1, ["work"]],
+        ["t4", "frozen", 0, ["home"]],
+        ["t5", "frozen", 1, []],
+      ];
+      for (const [id, projectId, completed, labels] of rows) {
+        task.run(id, projectId, `Task ${id}`, `task ${id}`, JSON.stringify(labels), completed, at, at);
+        for (const key of labels) label.run(id, key.toLowerCase());
+      }
+      old.close();
+
+      const database = openDatabase(file);
+      try {
+        const { read } = database;
+        expect([read.getProject("live"), read.getProject("frozen")].map((p) => [p.openTaskCount, p.completedTaskCount])).toEqual([
+          [2, 1],
+          [1, 1],
+        ]);
+        expect(read.countTasks(taskFilterInput.parse({}))).toBe(2);
+        expect(read.countTasks(taskFilterInput.parse({ status: "all", includeArchivedProjects: true }))).toBe(5);
+        expect(read.listLabels(taskFilterInput.parse({}))).toEqual([{ label: "home", taskCount: 2 }, { label: "work", taskCount: 1 }]);
+        expect(read.listLabels(taskFilterInput.parse({ status: "all", includeArchivedProjects: true }))).toEqual([
+          { label: "home", taskCount: 3 },
+          { label: "work", taskCount: 2 },
+        ]);
+        expect(read.listTasks(taskQueryInput.parse({ sort: { by: "title", dir: "asc" } })).items.map((t) => t.id)).toEqual(["t1", "t2"]);
+        // The triggers carry on: unarchiving brings the project's tasks and labels back into the live views.
+        database.write.unarchiveProject({ id: "frozen" });
+        expect(read.listLabels(taskFilterInput.parse({}))).toEqual([{ label: "home", taskCount: 3 }, { label: "work", taskCount: 1 }]);
+        expect(read.listTasks(taskQueryInput.parse({ sort: { by: "title", dir: "asc" } })).items.map((t) => t.id)).toEqual(["t1", "t2", "t4"]);
+      } finally {
+        database.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

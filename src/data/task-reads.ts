@@ -1,0 +1,270 @@
+import type { Database, Statement } from "better-sqlite3";
+import { priorityRank, searchTerms, type LabelUsage, type Priority, type Task, type TaskFilter, type TaskQuery } from "../domain";
+import type { Keyset } from "./cursor";
+
+/**
+ * The task reads that must stay fast at a million rows, as SQL chosen per query shape:
+ * - a list walks an index in the sort order, one "arm" per index prefix (status × live/archived project, or
+ *   project × status), merged by a UNION ALL when there are several, so no arm ever sorts;
+ * - a rare label or text term drives the query instead (the few matching rows, then sorted);
+ * - counts and label usage without row filters read counters the triggers keep (drizzle/0003_scale.sql).
+ * Statements are prepared once per SQL text and connection: compiling one costs more than running it.
+ */
+
+/** A label or term matching at most this many tasks drives the query; above it, walking the sort order wins. */
+const rareMatches = 2000;
+
+const taskColumns = `"id", "project_id" as "projectId", "title", "description", "priority", "due_date" as "dueDate", "labels",
+  "completed", "completed_at" as "completedAt", "version", "created_at" as "createdAt", "updated_at" as "updatedAt"`;
+
+type TaskRow = Omit<Task, "labels" | "completed"> & { labels: string; completed: number };
+
+function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    title: row.title,
+    description: row.description,
+    priority: row.priority,
+    dueDate: row.dueDate,
+    labels: JSON.parse(row.labels) as string[],
+    completed: row.completed === 1,
+    completedAt: row.completedAt,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** SQL with its positional parameters. */
+type Part = { sql: string; params: unknown[] };
+
+const marks = (values: readonly unknown[]) => values.map(() => "?").join(", ");
+
+function sortKey(sort: TaskQuery["sort"]): string {
+  switch (sort.by) {
+    case "createdAt":
+      return `"created_at"`;
+    case "updatedAt":
+      return `"updated_at"`;
+    case "priority":
+      return `"priority_rank"`;
+    case "title":
+      return `"title" collate nocase`;
+    case "dueDate":
+      return sort.dir === "asc" ? `"due_sort_asc"` : `"due_sort_desc"`;
+  }
+}
+
+const statuses = (filter: TaskFilter): number[] => (filter.status === "all" ? [0, 1] : [filter.status === "completed" ? 1 : 0]);
+const archivedFlags = (filter: TaskFilter): number[] => (filter.includeArchivedProjects ? [0, 1] : [0]);
+const projectIds = (filter: TaskFilter): string[] | undefined =>
+  filter.projectId === undefined ? undefined : [...new Set([filter.projectId].flat())];
+const labelKeys = (filter: TaskFilter): string[] | undefined => filter.labels && [...new Set(filter.labels.map((label) => label.toLowerCase()))];
+const indexedTerms = (terms: string[]) => terms.filter((term) => [...term].length >= 3);
+const ftsMatch = (terms: string[]) => terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(" ");
+
+/** True when the filter selects by more than project, status and archived project. */
+function filtersRows(filter: TaskFilter): boolean {
+  return (
+    filter.search !== undefined ||
+    filter.priority !== undefined ||
+    filter.labels !== undefined ||
+    filter.dueFrom !== undefined ||
+    filter.dueTo !== undefined ||
+    filter.hasDueDate !== undefined
+  );
+}
+
+export class TaskReads {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly client: Database) {}
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.client.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private all<T>(part: Part): T[] {
+    return this.statement(part.sql).all(...part.params) as T[];
+  }
+
+  /** Whether the labels are carried by few enough tasks (of any status or project) to drive the query. */
+  private rareLabels(keys: string[]): boolean {
+    const row = this.statement(`select coalesce(sum("task_count"), 0) as "n" from "label_totals" where "label_key" in (${marks(keys)})`).get(...keys) as {
+      n: number;
+    };
+    return row.n <= rareMatches;
+  }
+
+  /** A due range few enough tasks fall in, as the rows that drive the query (found by the due-date index). */
+  private rareDueRange(filter: TaskFilter): Part | undefined {
+    const arm = this.anyArm(filter);
+    const range = [filter.dueFrom ?? "", filter.dueTo ?? "9999-12-31"];
+    const inRange = `select "seq" from "tasks" where ${arm.sql} and "due_sort_asc" between ? and ?`;
+    const row = this.statement(`select count(*) as "n" from (${inRange} limit ${rareMatches + 1})`).get(...arm.params, ...range) as { n: number };
+    if (row.n > rareMatches) return undefined;
+    return { sql: `(${inRange}) as "m" cross join "tasks" on "tasks"."seq" = "m"."seq"`, params: [...arm.params, ...range] };
+  }
+
+  /** The tasks (by seq) the indexed terms match, when they are few enough to drive the query; one index pass. */
+  private rareMatchesOf(terms: string[]): number[] | undefined {
+    const rows = this.statement(`select "rowid" as "seq" from "tasks_fts" where "tasks_fts" match ? limit ${rareMatches + 1}`)
+      .pluck()
+      .all(ftsMatch(terms)) as number[];
+    return rows.length <= rareMatches ? rows : undefined;
+  }
+
+  /**
+   * The conditions beyond the index prefix, and the rare match that drives the query, if any: a CROSS JOIN
+   * makes SQLite start from it rather than walk the sort order testing each row against it.
+   * Within projects, lists test terms row by row; common terms in counts are tested against the whole match list.
+   */
+  private rowConditions(filter: TaskFilter, sort?: TaskQuery["sort"]): { parts: Part[]; driver?: Part } {
+    const parts: Part[] = [];
+    let driver: Part | undefined;
+    const walking = sort !== undefined;
+    const terms = searchTerms(filter.search);
+    const indexed = indexedTerms(terms);
+    
+    const rare = indexed.length > 0 && !(walking && filter.projectId !== undefined) ? this.rareMatchesOf(indexed) : undefined;
+    if (rare) {
+      const matches = `select "value" as "seq" from json_each(?)`;
+      driver = { sql: `(${matches}) as "m" cross join "tasks" on "tasks"."seq" = "m"."seq"`, params: [JSON.stringify(rare)] };
+      for (const term of terms.filter((t) => !indexed.includes(t))) parts.push({ sql: `instr("search_text", ?) > 0`, params: [term] });
+    } else if (indexed.length > 0 && !walking) {
+      const matches = `select "rowid" from "tasks_fts" where "tasks_fts" match ?`;
+      parts.push({ sql: `"tasks"."seq" in (${matches})`, params: [ftsMatch(indexed)] });
+      for (const term of terms.filter((t) => !indexed.includes(t))) parts.push({ sql: `instr("search_text", ?) > 0`, params: [term] });
+    } else {
+      for (const term of terms) parts.push({ sql: `instr("search_text", ?) > 0`, params: [term] });
+    }
+    if (filter.priority) {
+      const ranks = [...new Set(filter.priority.map((priority: Priority) => priorityRank(priority)))];
+      parts.push({ sql: `"priority_rank" in (${marks(ranks)})`, params: ranks });
+    }
+    const keys = labelKeys(filter);
+    if (keys) {
+      if (!driver && (!walking || filter.projectId === undefined) && this.rareLabels(keys)) {
+        const carriers = `select distinct "task_id" from "task_labels" where "label_key" in (${marks(keys)})`;
+        driver = { sql: `(${carriers}) as "m" cross join "tasks" on "tasks"."id" = "m"."task_id"`, params: keys };
+      } else if (!walking) {
+        parts.push({ sql: `"tasks"."id" in (select "task_id" from "task_labels" where "label_key" in (${marks(keys)}))`, params: keys });
+      } else {
+        parts.push({
+          sql: `exists (select 1 from "task_labels" where "task_id" = "tasks"."id" and "label_key" in (${marks(keys)}))`,
+          params: keys,
+        });
+      }
+    }
+    // The due-date conditions are also stated on the key a due-date index holds, so that index can seek; only when
+    // it is the one walked (or order does not matter): otherwise SQLite would seek it and sort the rest.
+    const dueKey = !walking ? `"due_sort_asc"` : sort.by === "dueDate" ? sortKey(sort) : undefined;
+    if (walking && !dueKey && !driver && filter.projectId === undefined && (filter.dueFrom || filter.dueTo)) {
+      driver = this.rareDueRange(filter);
+    }
+    const onKey = (condition: string) => (dueKey ? ` and ${dueKey} ${condition}` : "");
+    if (filter.dueFrom) parts.push({ sql: `"due_date" >= ?${onKey(">= ?")}`, params: dueKey ? [filter.dueFrom, filter.dueFrom] : [filter.dueFrom] });
+    if (filter.dueTo) parts.push({ sql: `"due_date" <= ?${onKey("<= ?")}`, params: dueKey ? [filter.dueTo, filter.dueTo] : [filter.dueTo] });
+    if (filter.hasDueDate === true) parts.push({ sql: `"due_date" is not null`, params: [] });
+    if (filter.hasDueDate === false) {
+      parts.push({ sql: `"due_date" is null${onKey(dueKey === `"due_sort_desc"` ? "= ''" : "= '9999-99-99'")}`, params: [] });
+    }
+    return { parts, driver };
+  }
+
+  /** The index prefixes the filter covers: one per project and status, or per status and live/archived project. */
+  private arms(filter: TaskFilter): Part[] {
+    const projects = projectIds(filter);
+    if (projects) {
+      return projects.flatMap((id) => statuses(filter).map((status) => ({ sql: `"project_id" = ? and "completed" = ?`, params: [id, status] })));
+    }
+    return statuses(filter).flatMap((status) =>
+      archivedFlags(filter).map((archived) => ({ sql: `"completed" = ? and "project_archived" = ?`, params: [status, archived] })),
+    );
+  }
+
+  /** All the arms as one condition, for queries whose order does not matter or that are driven by a rare match. */
+  private anyArm(filter: TaskFilter): Part {
+    const projects = projectIds(filter);
+    const status = statuses(filter);
+    if (projects) return { sql: `"project_id" in (${marks(projects)}) and "completed" in (${marks(status)})`, params: [...projects, ...status] };
+    const archived = archivedFlags(filter);
+    return { sql: `"completed" in (${marks(status)}) and "project_archived" in (${marks(archived)})`, params: [...status, ...archived] };
+  }
+
+  list(query: TaskQuery, after: Keyset | undefined): Task[] {
+    const { parts, driver } = this.rowConditions(query, query.sort);
+    const key = sortKey(query.sort);
+    const dir = query.sort.dir;
+    if (after) parts.push({ sql: `(${key}, "id") ${dir === "asc" ? ">" : "<"} (?, ?)`, params: [after.key, after.id] });
+    const limit = query.limit + 1;
+    const from = driver ?? { sql: `"tasks"`, params: [] };
+    const select = (arm: Part): Part => {
+      const conditions = [arm, ...parts];
+      return {
+        sql: `select ${taskColumns}, ${key.replace(" collate nocase", "")} as "sortKey" from ${from.sql} where ${conditions.map((c) => c.sql).join(" and ")}
+          order by ${key} ${dir}, "id" ${dir} limit ?`,
+        params: [...from.params, ...conditions.flatMap((c) => c.params), limit],
+      };
+    };
+    const arms = driver ? [this.anyArm(query)] : this.arms(query);
+    if (arms.length === 1) return this.all<TaskRow>(select(arms[0] as Part)).map(toTask);
+    // Each arm comes out of its index already in order; the compound merges them.
+    const selects = arms.map(select);
+    const outerKey = query.sort.by === "title" ? `"sortKey" collate nocase` : `"sortKey"`;
+    return this.all<TaskRow>({
+      sql: `${selects.map((s) => `select * from (${s.sql})`).join(" union all ")} order by ${outerKey} ${dir}, "id" ${dir} limit ?`,
+      params: [...selects.flatMap((s) => s.params), limit],
+    }).map(toTask);
+  }
+
+  count(filter: TaskFilter): number {
+    const status = statuses(filter);
+    const counted = status.map((s) => (s === 1 ? `"completed_task_count"` : `"open_task_count"`)).join(" + ");
+    if (!filtersRows(filter)) {
+      const projects = projectIds(filter);
+      const where = projects
+        ? { sql: `"id" in (${marks(projects)})`, params: projects }
+        : { sql: `"archived" in (${marks(archivedFlags(filter))})`, params: archivedFlags(filter) };
+      return this.all<{ n: number }>({ sql: `select coalesce(sum(${counted}), 0) as "n" from "projects" where ${where.sql}`, params: where.params })[0]?.n ?? 0;
+    }
+    const { parts, driver } = this.rowConditions(filter);
+    const from = driver ?? { sql: `"tasks"`, params: [] };
+    const conditions = [this.anyArm(filter), ...parts];
+    return (
+      this.all<{ n: number }>({
+        sql: `select count(*) as "n" from ${from.sql} where ${conditions.map((c) => c.sql).join(" and ")}`,
+        params: [...from.params, ...conditions.flatMap((c) => c.params)],
+      })[0]?.n ?? 0
+    );
+  }
+
+  labels(filter: TaskFilter): LabelUsage[] {
+    const status = statuses(filter);
+    if (!filtersRows(filter)) {
+      const projects = projectIds(filter);
+      const from = projects
+        ? { sql: `"label_counts" where "project_id" in (${marks(projects)})`, params: projects }
+        : { sql: `"label_totals" where "project_archived" in (${marks(archivedFlags(filter))})`, params: archivedFlags(filter) };
+      return this.all<LabelUsage>({
+        sql: `select "label_key" as "label", sum("task_count") as "taskCount" from ${from.sql} and "completed" in (${marks(status)})
+          group by "label_key" having sum("task_count") > 0 order by "label_key"`,
+        params: [...from.params, ...status],
+      });
+    }
+    const { parts, driver } = this.rowConditions(filter);
+    const from = driver ?? { sql: `"tasks"`, params: [] };
+    const conditions = [this.anyArm(filter), ...parts];
+    return this.all<LabelUsage>({
+      sql: `select "l"."label_key" as "label", count(*) as "taskCount" from ${from.sql} join "task_labels" as "l" on "l"."task_id" = "tasks"."id"
+        where ${conditions.map((c) => c.sql).join(" and ")} group by "l"."label_key" order by "l"."label_key"`,
+      params: [...from.params, ...conditions.flatMap((c) => c.params)],
+    });
+  }
+}
