@@ -31,7 +31,7 @@ function config(extra: InlineConfig): InlineConfig {
   return {
     root: example,
     logLevel: "warn",
-    // The SDK from its source, as the example's tsconfig.json types it: no build of sdk/ needed first.
+    // The SDK from its source, as the example's tsconfig.repo.json types it: no build of sdk/ needed first.
     resolve: { alias: { "@taskrpc/sdk": join(root, "sdk", "src", "index.ts") } },
     ...extra,
   };

@@ -85,7 +85,7 @@ function OpenTasks({ project }: { project: Project }) {
           labels: [],
           completed: false,
           completedAt: null,
-          version: 0,
+          version: 0, // the server's versions start at 1: this marks the draft
           createdAt: now,
           updatedAt: now,
         };
