@@ -6,11 +6,12 @@
 //   @trpc/client and @trpc/server and TypeScript, with an ESM entry (`import`) and a CommonJS one (`require`),
 //   each type-checked (with `@ts-expect-error` lines that must really be errors) and run against the real server;
 // - an app with tRPC's TanStack React Query integration beside the SDK, installed with no overrides (npm fails with
-//   ERESOLVE when the peers do not fit), type-checked, and its query options run against the server in Node.
+//   ERESOLVE when the peers do not fit), type-checked, and its query options run against the server in Node;
+// - examples/react copied out of the repository, installed with the tarball, type-checked and built with Vite.
 // Exits non-zero on any failure. `npm run test:sdk` (SDK_CONSUMER_KEEP=1 keeps the temporary folder; it is
 // always kept when the test fails).
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -307,6 +308,21 @@ try {
   await run(process.execPath, [tscIn(tanstack), "-p", tanstack], tanstack);
   const output = await run(process.execPath, [join(tanstack, "dist", "main.mjs"), url], tanstack);
   process.stdout.write(`${output.trimEnd().replace(/^/gm, "[sdk-consumer]   ")}\n`);
+
+  // examples/react as an app of its own: its files and package.json as they are, the SDK from the tarball.
+  const example = join(work, "react-example");
+  cpSync(join(root, "examples", "react"), example, {
+    recursive: true,
+    filter: (source) => !/[\\/](node_modules|dist)$|tsconfig\.repo\.json$/.test(source),
+  });
+  const manifest = JSON.parse(readFileSync(join(example, "package.json"), "utf8"));
+  if (manifest.overrides) throw new Error("examples/react/package.json has overrides");
+  manifest.dependencies["@taskrpc/sdk"] = `file:${tarball}`;
+  writeFileSync(join(example, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  step("examples/react in a folder of its own: npm install (the SDK from the tarball, no overrides)");
+  await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], example);
+  step(`one @trpc/client (${onlyVersion(example, "@trpc/client")}) and one @trpc/server (${onlyVersion(example, "@trpc/server")}); npm run build (tsc, then vite build)`);
+  await run("npm", ["run", "build"], example);
 
   const size = (file) => kb(statSync(join(sdkDir, file)).size);
   step(`passed: packed ${packed.filename} is ${kb(packed.size)} (unpacked ${kb(packed.unpackedSize)}); dist/index.js ${size("dist/index.js")}, index.cjs ${size("dist/index.cjs")}, index.d.ts ${size("dist/index.d.ts")}`);
