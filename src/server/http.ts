@@ -182,7 +182,10 @@ export function createTaskServer(
       socket.destroy();
       return;
     }
-    writeRefusal(socket, parserRefusal(error.code));
+    const refusal = parserRefusal(error.code);
+    // No request object, so no id: the line says what was refused.
+    log.info({ status: refusal.status, reason: refusal.reason, parserError: error.code }, "request");
+    writeRefusal(socket, refusal);
   });
   server.on("connect", (_req: IncomingMessage, socket: Duplex) =>
     writeRefusal(socket, new Refusal("METHOD_NOT_SUPPORTED", "CONNECT is not supported", { headers: { allow: "GET, POST, OPTIONS" } })),

@@ -1,5 +1,9 @@
+import { connect } from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import packageJson from "../../package.json" with { type: "json" };
+import { createTaskServer } from "../../src/server/http";
+import { openTestDatabase } from "../support/database";
+import { captureLog } from "../support/log";
 import { sendRaw } from "../support/raw-http";
 import { serveInProcess } from "../support/server";
 
@@ -121,6 +125,26 @@ describe("health and readiness", () => {
     expect(errors).toEqual([]);
   });
 
+  it("GET /readyz is 503 while shutting down", async () => {
+    const server = createTaskServer(openTestDatabase(), { log: captureLog().log });
+    const { hostname, port } = new URL(await server.listen(0, "127.0.0.1"));
+    // A request whose headers have begun arriving holds the shutdown open; once they end, it is answered.
+    const socket = connect(Number(port), hostname);
+    let received = "";
+    socket.on("data", (chunk) => (received += String(chunk)));
+    const ended = new Promise((resolve) => socket.on("close", resolve));
+    socket.write("GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    await vi.waitFor(async () => expect(await new Promise((resolve) => server.server.getConnections((_error, count) => resolve(count)))).toBe(1));
+    // The bytes sent must have reached the server's parser before it is told to close.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const closed = server.close();
+    socket.write("\r\n");
+    await closed;
+    await ended;
+    expect(received).toMatch(/^HTTP\/1\.1 503 /u);
+    expect(received).toContain('"reason":"shutting down"');
+  });
+
   it("/readyz and /metrics follow the Host rules of every route; /healthz answers whatever the Host", async () => {
     const { url } = await observed();
     for (const path of ["/readyz", "/metrics"]) {
@@ -181,5 +205,13 @@ describe("GET /metrics", () => {
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ error: { data: { reason: "UNAUTHENTICATED" } } });
     expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${created.secret}` } })).status).toBe(200);
+  });
+});
+
+describe("what the HTTP parser refuses", () => {
+  it("is logged too, with its status and reason", async () => {
+    const { url, lines } = await observed();
+    expect((await sendRaw(url, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"))?.status).toBe(400);
+    await vi.waitFor(() => expect(lines).toContainEqual(expect.objectContaining({ msg: "request", status: 400, reason: "VALIDATION", parserError: expect.any(String) })));
   });
 });
