@@ -83,7 +83,8 @@ export function createTaskServer(
       // Every answer below depends on the Origin: caches must keep them apart.
       res.setHeader("vary", "Origin");
       const corsOrigin = checkOrigin(req, host, guards);
-      if (corsOrigin !== undefined) res.setHeader("access-control-allow-origin", corsOrigin);
+      // A page of a listed origin may read the request id of an answer, to quote it.
+      if (corsOrigin !== undefined) res.setHeader("access-control-allow-origin", corsOrigin).setHeader("access-control-expose-headers", "x-request-id");
 
       if (target.pathname === "/trpc" || target.pathname.startsWith("/trpc/")) {
         if (target.searchParams.get("batch") !== "1") path = decodedPath(target);
