@@ -234,6 +234,8 @@ describe("serve", () => {
     await serve(["--log-level", "warn", "--port", "0", "--db", settings.databasePath], (level) => (levels.push(level), Promise.resolve(log)));
     expect(levels).toEqual(["warn"]);
     expect(readServerConfig([], { LOG_LEVEL: "debug" })).toMatchObject({ logLevel: "debug" });
+    expect(readServerConfig([], { METRICS: "off" })).toMatchObject({ metrics: false });
+    expect(readServerConfig(["--metrics", "on"], { METRICS: "off" })).toMatchObject({ metrics: true });
     process.emit("SIGTERM", "SIGTERM");
     await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(0));
     expect(lines).toEqual([]);
