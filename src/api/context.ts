@@ -9,7 +9,8 @@ export type Credential = { authorization: string | undefined } | "trusted-local"
 /** What the caller may do: "none" when tokens are required and it has no live one. */
 export type Access = "write" | "read" | "none";
 
-export type Context = { repositories: Repositories; access: Access };
+/** `tokenName`: the name of the live token the call presented, if any (for the request log). */
+export type Context = { repositories: Repositories; access: Access; tokenName?: string };
 
 const bearer = /^Bearer +(\S+) *$/iu;
 
@@ -17,15 +18,15 @@ const bearer = /^Bearer +(\S+) *$/iu;
  * While a live token exists, an HTTP caller gets the scope of the token it presents, or none; with no live token
  * the API is open (the server refuses to listen beyond loopback then, unless told to allow anonymous access).
  */
-function accessOf(repositories: Repositories, credential: Credential): Access {
-  if (credential === "trusted-local") return "write";
+function accessOf(repositories: Repositories, credential: Credential): Pick<Context, "access" | "tokenName"> {
+  if (credential === "trusted-local") return { access: "write" };
   const secret = bearer.exec(credential.authorization ?? "")?.[1];
-  const scope = secret === undefined ? undefined : repositories.tokens.authenticate(secret);
-  if (scope) return scope;
-  return repositories.tokens.hasLiveTokens() ? "none" : "write";
+  const token = secret === undefined ? undefined : repositories.tokens.authenticate(secret);
+  if (token) return { access: token.scope, tokenName: token.name };
+  return { access: repositories.tokens.hasLiveTokens() ? "none" : "write" };
 }
 
 /** The one place a request's context is made; tests pass their own database's repositories. */
 export function createContext(repositories: Repositories, credential: Credential): Context {
-  return { repositories, access: accessOf(repositories, credential) };
+  return { repositories, ...accessOf(repositories, credential) };
 }

@@ -31,7 +31,7 @@ type ErrorData = {
   issues?: Issue[];
 };
 
-function reasonOf(error: TRPCError): ErrorReason {
+export function reasonOf(error: TRPCError): ErrorReason {
   if (error.cause instanceof DomainError) return error.cause.reason;
   if (error.code === "INTERNAL_SERVER_ERROR") return "INTERNAL";
   // Every other failure tRPC itself reports (bad input, unparsable JSON, unknown procedure, wrong

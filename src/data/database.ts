@@ -29,6 +29,10 @@ export type TaskDatabase = Repositories & {
   path: string;
   /** Export and import of every record (on the writing connection). */
   portability: Portability;
+  /** Throws unless the database answers a query (for readiness checks). */
+  ping(): void;
+  /** Bytes the database takes on disk: the file and its write-ahead log. */
+  sizeBytes(): number;
   close(): void;
 };
 
@@ -118,6 +122,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): TaskDatab
     read: new SqliteRepository(drizzle(reader), environment),
     tokens: new SqliteTokenStore(writeDb, options.clock),
     portability: new SqlitePortability(writeDb),
+    ping() {
+      reader.prepare("select 1").get();
+    },
+    sizeBytes: () => [file, `${file}-wal`].reduce((total, part) => total + (statSync(part, { throwIfNoEntry: false })?.size ?? 0), 0),
     close() {
       reader.close();
       writer.close();

@@ -53,8 +53,8 @@ export interface TokenStore {
   list(): TokenInfo[];
   /** Deletes the token; false when there is none of that name. */
   revoke(name: string): boolean;
-  /** The scope of the live token with this secret (recording its use), or undefined. */
-  authenticate(secret: string): TokenScope | undefined;
+  /** The name and scope of the live token with this secret (recording its use), or undefined. */
+  authenticate(secret: string): { name: string; scope: TokenScope } | undefined;
   /** Whether any token is live: only then must API calls carry one. */
   hasLiveTokens(): boolean;
 }

@@ -52,7 +52,7 @@ export class SqliteTokenStore implements TokenStore {
     return this.db.delete(accessTokens).where(eq(accessTokens.name, name)).run().changes > 0;
   }
 
-  authenticate(secret: string): TokenScope | undefined {
+  authenticate(secret: string): { name: string; scope: TokenScope } | undefined {
     const presented = hashTokenSecret(secret);
     const row = this.byHash.get({ hash: presented });
     const now = this.now();
@@ -60,7 +60,7 @@ export class SqliteTokenStore implements TokenStore {
     if (useWorthRecording(row.lastUsedAt, now)) {
       this.db.update(accessTokens).set({ lastUsedAt: now }).where(eq(accessTokens.name, row.name)).run();
     }
-    return row.scope;
+    return { name: row.name, scope: row.scope };
   }
 
   hasLiveTokens(): boolean {
@@ -92,13 +92,13 @@ export class MemoryTokenStore implements TokenStore {
     return this.tokens.delete(name);
   }
 
-  authenticate(secret: string): TokenScope | undefined {
+  authenticate(secret: string): { name: string; scope: TokenScope } | undefined {
     const presented = hashTokenSecret(secret);
     const now = this.now();
     const token = [...this.tokens.values()].find((candidate) => sameHash(candidate.secretHash, presented));
     if (!token || !isLive(token, now)) return undefined;
     if (useWorthRecording(token.lastUsedAt, now)) token.lastUsedAt = now;
-    return token.scope;
+    return { name: token.name, scope: token.scope };
   }
 
   hasLiveTokens(): boolean {

@@ -2,15 +2,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { appRouter, createContext } from "../api";
-import type { Repositories } from "../data";
+import { pino } from "pino";
+import { appRouter, createContext, reasonOf } from "../api";
+import type { Repositories, TaskDatabase } from "../data";
 import { checkCall, checkHost, isLoopback, checkOrigin, decodedPath, defaultGuardOptions, preflight, readBody, requestHost, requestTarget, type GuardOptions } from "./guards";
 import { createPanel } from "./panel";
+import { createObservability, noteFailure, noteToken, requestId, type Logger } from "./observability";
 import { internalError, Refusal, sendRefusal, writeRefusal } from "./refusals";
 import { version } from "./version";
 import { createRestHandler } from "./rest";
 
-export type Logger = Pick<Console, "info" | "error">;
+export type { Logger };
+
+/** What the server serves: the repositories, and the database's health where there is one (readiness, metrics). */
+export type Served = Repositories & Partial<Pick<TaskDatabase, "ping" | "sizeBytes">>;
 
 export type TaskServer = {
   server: Server;
@@ -21,8 +26,10 @@ export type TaskServer = {
 };
 
 export type TaskServerOptions = Partial<GuardOptions> & {
-  /** Where failures of the server itself are reported (default: the console). */
+  /** The log: a line per request, and failures of the server itself (default: JSON on stdout, level info). */
   log?: Logger;
+  /** Serve Prometheus metrics at GET /metrics (default true); when false, /metrics is 404. */
+  metrics?: boolean;
   /** Serve the tRPC panel at GET /panel (default true); when false, /panel is 404 like any unknown path. */
   panel?: boolean;
   /** Milliseconds a client has to send its request headers, then its whole request (default 10 s each). */
@@ -31,13 +38,18 @@ export type TaskServerOptions = Partial<GuardOptions> & {
 };
 
 export function createTaskServer(
-  repositories: Repositories,
-  { log = console, panel = true, headersTimeoutMs = 10_000, requestTimeoutMs = 10_000, ...guardOptions }: TaskServerOptions = {},
+  repositories: Served,
+  { log = pino({ base: undefined }), panel = true, metrics = true, headersTimeoutMs = 10_000, requestTimeoutMs = 10_000, ...guardOptions }: TaskServerOptions = {},
 ): TaskServer {
   const guards: GuardOptions = { ...defaultGuardOptions, ...guardOptions };
   const panelHtml = panel ? createPanel() : undefined;
   // One context maker for /trpc and /api, so both pass the same access checks.
-  const contextOf = ({ req }: { req: IncomingMessage }) => createContext(repositories, { authorization: req.headers.authorization });
+  const contextOf = ({ req }: { req: IncomingMessage }) => {
+    const context = createContext(repositories, { authorization: req.headers.authorization });
+    noteToken(context.tokenName);
+    return context;
+  };
+  const observability = createObservability(log, () => repositories.sizeBytes?.() ?? 0);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/trpc/",
@@ -45,7 +57,8 @@ export function createTaskServer(
     // tRPC sets its own Vary header over the one set before it: this adds Origin to it.
     responseMeta: () => ({ headers: new Headers([["vary", "Origin"]]) }),
     onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") log.error(`taskrpc: ${path ?? "?"} failed:`, error.cause ?? error);
+      noteFailure(reasonOf(error), path);
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, procedure: path, requestId: requestId() }, "procedure failed");
     },
   });
 
@@ -61,8 +74,8 @@ export function createTaskServer(
     let path: string | undefined;
     try {
       const target = requestTarget(req);
-      if (target.pathname === "/healthz" && req.method === "GET") {
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", version }));
+      if (target.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
+        res.writeHead(200, { "content-type": "application/json" }).end(req.method === "HEAD" ? undefined : JSON.stringify({ status: "ok", version }));
         return;
       }
       const host = requestHost(req);
@@ -70,7 +83,8 @@ export function createTaskServer(
       // Every answer below depends on the Origin: caches must keep them apart.
       res.setHeader("vary", "Origin");
       const corsOrigin = checkOrigin(req, host, guards);
-      if (corsOrigin !== undefined) res.setHeader("access-control-allow-origin", corsOrigin);
+      // A page of a listed origin may read the request id of an answer, to quote it.
+      if (corsOrigin !== undefined) res.setHeader("access-control-allow-origin", corsOrigin).setHeader("access-control-expose-headers", "x-request-id");
 
       if (target.pathname === "/trpc" || target.pathname.startsWith("/trpc/")) {
         if (target.searchParams.get("batch") !== "1") path = decodedPath(target);
@@ -84,10 +98,18 @@ export function createTaskServer(
       if (target.pathname === "/api" || target.pathname.startsWith("/api/")) {
         if (req.method === "OPTIONS") return preflight(res, corsOrigin);
       }
+      if (target.pathname === "/readyz" && req.method === "GET") return ready(res);
+      if (metrics && target.pathname === "/metrics" && req.method === "GET") {
+        // Whenever tokens are live, as the API: the metrics tell how the service is used.
+        if (contextOf({ req }).access === "none") throw new Refusal("UNAUTHORIZED", "GET /metrics needs an access token (read or write)");
+        const { contentType, text } = await observability.metrics();
+        res.writeHead(200, { "content-type": contentType }).end(text);
+        return;
+      }
       if (rest(req, res, target)) return;
       if (panelHtml && target.pathname === "/panel" && (req.method === "GET" || req.method === "HEAD")) {
         const html = await panelHtml().catch((error: unknown) => {
-          log.error("taskrpc: the panel could not be rendered:", error);
+          log.error({ err: error, requestId: requestId() }, "the panel could not be rendered");
           throw internalError();
         });
         res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(req.method === "HEAD" ? undefined : html);
@@ -96,6 +118,7 @@ export function createTaskServer(
       throw new Refusal("NOT_FOUND", "Not found");
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
+      noteFailure(error.reason);
       // A body left unread may still be arriving: the connection ends with this answer, so that nothing of it is
       // taken for a next request, nor answered a second time if it times out.
       const bodyDeclared = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
@@ -104,14 +127,29 @@ export function createTaskServer(
     }
   }
 
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+  /** Ready while not shutting down and the database answers a query; 503 otherwise, saying why. */
+  function ready(res: ServerResponse) {
+    let problem = closing ? "shutting down" : undefined;
+    try {
+      if (!problem) repositories.ping?.();
+    } catch (error) {
+      log.warn({ err: error, requestId: requestId() }, "not ready: the database does not answer");
+      problem = "the database does not answer";
+    }
+    const body = problem ? { status: "unavailable", reason: problem, version } : { status: "ready", version };
+    res.writeHead(problem ? 503 : 200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
+  }
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => observability.track(req, res, () => answer(req, res));
+  const answer = (req: IncomingMessage, res: ServerResponse) => {
     responses.set(req.socket, res);
     // Once shutting down, a connection is closed as soon as its last response is sent.
     res.once("finish", () => closing && setImmediate(() => server.closeIdleConnections()));
     if (closing) res.setHeader("connection", "close");
     // The last guard: whatever goes wrong answers this request (INTERNAL), and the server goes on.
     handle(req, res).catch((error: unknown) => {
-      log.error("taskrpc: a request failed:", error);
+      noteFailure("INTERNAL");
+      log.error({ err: error, requestId: requestId() }, "request failed");
       try {
         sendRefusal(res, internalError());
       } catch {
@@ -145,7 +183,10 @@ export function createTaskServer(
       socket.destroy();
       return;
     }
-    writeRefusal(socket, parserRefusal(error.code));
+    const refusal = parserRefusal(error.code);
+    // No request object, so no id: the line says what was refused.
+    log.info({ status: refusal.status, reason: refusal.reason, parserError: error.code }, "request");
+    writeRefusal(socket, refusal);
   });
   server.on("connect", (_req: IncomingMessage, socket: Duplex) =>
     writeRefusal(socket, new Refusal("METHOD_NOT_SUPPORTED", "CONNECT is not supported", { headers: { allow: "GET, POST, OPTIONS" } })),

@@ -23,7 +23,7 @@ export class Refusal extends Error {
     this.name = "Refusal";
     // tRPC has no code for some statuses the HTTP layer needs (431, 417): the code stays the nearest one.
     this.status = options.status ?? getHTTPStatusCodeFromError(new TRPCError({ code }));
-    this.reason = code === "FORBIDDEN" ? "FORBIDDEN" : code === "INTERNAL_SERVER_ERROR" ? "INTERNAL" : "VALIDATION";
+    this.reason = code === "FORBIDDEN" ? "FORBIDDEN" : code === "UNAUTHORIZED" ? "UNAUTHENTICATED" : code === "INTERNAL_SERVER_ERROR" ? "INTERNAL" : "VALIDATION";
     this.headers = options.headers ?? {};
   }
 }

@@ -3,6 +3,7 @@ import { TRPCError, callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShap
 import { ZodRealError } from "zod";
 import { appRouter, type Context } from "../api";
 import { createDocsPage } from "./docs";
+import { noteFailure, noteProcedures, requestId, type Logger } from "./observability";
 import { createOpenApiDocument, inputSchemaOf, isJoinedObject, procedureOf, type JsonSchema } from "./openapi";
 import { version } from "./version";
 import { pathKeys, restRoutes, takesBody, type RestRoute } from "./rest-routes";
@@ -11,7 +12,7 @@ export type RestOptions = {
   /** Makes a call's context: the same function the tRPC handler is given (it gets `{ req, res }` as there), so the same guards apply. */
   createContext: (opts: { req: IncomingMessage; res: ServerResponse }) => Context | Promise<Context>;
   /** Where faults of the server itself are reported. */
-  log: Pick<Console, "error">;
+  log: Logger;
   /** The largest request body taken, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
 };
@@ -119,6 +120,7 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
       }
       const { compiled, values } = found;
       const { route } = compiled;
+      noteProcedures([route.procedure]);
       const params = Object.fromEntries(compiled.keys.map((key, index) => [key, decodeURIComponent(values[index] ?? "")]));
       let given: unknown;
       if (takesBody(route)) {
@@ -147,9 +149,10 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
     } catch (cause) {
       const error = cause instanceof URIError ? new TRPCError({ code: "BAD_REQUEST", message: "The path is not valid percent-encoding" }) : getTRPCErrorFromUnknown(cause);
       const path = found?.compiled.route.procedure;
-      if (error.code === "INTERNAL_SERVER_ERROR") log.error(`taskrpc: ${path ?? url.pathname} failed:`, error.cause ?? error);
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, procedure: path, requestId: requestId() }, "procedure failed");
       const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "unknown", path, input, ctx });
       const { reason, issues, httpStatus } = shape.data;
+      noteFailure(reason, path);
       // A body left unread on refusal is not waited for: the connection closes once the answer is sent.
       if (error.code === "PAYLOAD_TOO_LARGE") res.setHeader("connection", "close");
       res.writeHead(httpStatus, jsonHeaders).end(JSON.stringify({ error: { reason, message: shape.message, ...(issues && { issues }) } }));
@@ -160,7 +163,8 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
     if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
       call(req, res, url).catch((error: unknown) => {
         // Only a fault in answering the refusal itself gets here; the request still gets an answer.
-        log.error(`taskrpc: ${url.pathname} failed:`, error);
+        noteFailure("INTERNAL");
+        log.error({ err: error, requestId: requestId() }, "request failed");
         if (!res.headersSent) res.writeHead(500, jsonHeaders).end(JSON.stringify({ error: { reason: "INTERNAL", message: "Internal server error" } }));
       });
       return true;

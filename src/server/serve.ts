@@ -1,8 +1,9 @@
 import { resolve } from "node:path";
 import { openDatabase } from "../data";
-import { readServerConfig, serverUsage, type ServerConfig } from "./config";
+import { ConfigError, readServerConfig, serverUsage, shownSettings, type ServerConfig } from "./config";
 import { isLoopback } from "./guards";
-import { createTaskServer, type Logger } from "./http";
+import { createTaskServer } from "./http";
+import { createLogger, type Logger } from "./observability";
 
 export type RunningService = {
   url: string;
@@ -14,7 +15,7 @@ export type RunningService = {
  * Opens the database, starts listening and says so in one line. With no live access token the API is open, so
  * it listens only where no one else can reach it, unless the operator explicitly allows anonymous access.
  */
-export async function startService(config: ServerConfig, log: Logger = console): Promise<RunningService> {
+export async function startService(config: ServerConfig, log: Logger): Promise<RunningService> {
   const database = openDatabase(config.databasePath);
   if (!isLoopback(config.host) && !config.allowAnonymous && !database.tokens.hasLiveTokens()) {
     database.close();
@@ -25,6 +26,7 @@ export async function startService(config: ServerConfig, log: Logger = console):
   }
   const taskServer = createTaskServer(database, {
     panel: config.panel,
+    metrics: config.metrics,
     log,
     maxBodyBytes: config.maxBodyBytes,
     maxBatch: config.maxBatch,
@@ -41,7 +43,7 @@ export async function startService(config: ServerConfig, log: Logger = console):
     throw error;
   }
   const panel = config.panel ? `panel at ${url}/panel` : "panel off";
-  log.info(`taskrpc listening on ${url} (database ${resolve(database.path)}; ${panel})`);
+  log.info({ url, database: resolve(database.path), settings: shownSettings(config) }, `taskrpc listening on ${url} (database ${resolve(database.path)}; ${panel})`);
   return {
     url,
     stop: async () => {
@@ -52,23 +54,25 @@ export async function startService(config: ServerConfig, log: Logger = console):
 }
 
 /** Runs the service until SIGINT or SIGTERM, then drains requests in flight, closes the database and exits 0. */
-export async function serve(args: string[]): Promise<void> {
+export async function serve(args: string[], makeLog: typeof createLogger = createLogger): Promise<void> {
   let config;
   try {
     config = readServerConfig(args, process.env);
   } catch (error) {
-    console.error(`taskrpc: ${(error as Error).message}\n\n${serverUsage}`);
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`taskrpc: ${error.message}`);
     process.exit(2);
   }
   if (config === "help") {
     console.info(serverUsage);
     return;
   }
-  const service = await startService(config);
+  const log = await makeLog(config.logLevel);
+  const service = await startService(config, log);
   const shutdown = async (signal: string) => {
-    console.info(`taskrpc: ${signal} received, finishing requests in flight`);
+    log.info({ signal }, `taskrpc: ${signal} received, finishing requests in flight`);
     await service.stop();
-    console.info("taskrpc: stopped");
+    log.info("taskrpc: stopped");
     process.exit(0);
   };
   process.once("SIGINT", (signal) => void shutdown(signal));

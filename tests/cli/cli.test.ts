@@ -83,7 +83,7 @@ describe("taskrpc --help", () => {
   it("lists every command with its flags, required ones with their value", async () => {
     const { stdout } = await taskrpc(["--help"]);
     expect(stdout).toContain(
-      "All commands:\n  taskrpc serve [--host] [--port] [--db] [--panel] [--allow-anonymous] [--max-body-bytes] [--max-batch] [--headers-timeout] [--request-timeout] [--cors-origins] [--allowed-hosts]\n  taskrpc projects create --name <string> [--description]\n",
+      "All commands:\n  taskrpc serve [--host] [--port] [--db] [--panel] [--allow-anonymous] [--max-body-bytes] [--max-batch] [--headers-timeout] [--request-timeout] [--cors-origins] [--allowed-hosts] [--log-level] [--metrics]\n  taskrpc projects create --name <string> [--description]\n",
     );
     expect(stdout).toMatch(/^ {2}taskrpc tasks get --id <string>$/mu);
     expect(stdout).toMatch(/^ {2}taskrpc tasks list \[--project-id\] .* \[--sort-by\] \[--sort-dir\]$/mu);
@@ -271,7 +271,7 @@ describe("taskrpc tokens", () => {
     expect(listed.stdout).not.toContain(secret.slice(5));
 
     const database = openDatabase(db);
-    expect(database.tokens.authenticate(secret)).toBe("read");
+    expect(database.tokens.authenticate(secret)?.scope).toBe("read");
     database.close();
 
     expect(await tokens("revoke", "--name", "ci")).toMatchObject({ code: 0, stderr: "" });

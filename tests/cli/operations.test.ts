@@ -6,6 +6,7 @@ import { runCli } from "../../src/cli/cli";
 import { checkIntegrity, openDatabase } from "../../src/data";
 import { createTaskServer } from "../../src/server/http";
 import { openDatabaseCopy, tickingClock } from "../support/database";
+import { captureLog } from "../support/log";
 
 /** taskrpc backup, export and import in-process (runCli), on database files in a temporary folder. */
 const dir = mkdtempSync(join(tmpdir(), "taskrpc-ops-"));
@@ -185,7 +186,7 @@ describe("taskrpc backup", () => {
     // Enough pages that the copy takes many steps, with the server's requests answered between them.
     const project = live.write.createProject({ name: "Load", description: "" });
     for (let i = 0; i < 250; i++) live.write.createTask({ projectId: project.id, title: `seed ${i}`, description: "x".repeat(9000), priority: "normal", dueDate: null, labels: [] });
-    const server = createTaskServer(live, { log: { info: () => undefined, error: () => undefined } });
+    const server = createTaskServer(live, { log: captureLog().log });
     const url = await server.listen(0, "127.0.0.1");
     const acknowledged: string[] = [];
     let writing = true;

@@ -25,17 +25,17 @@ describe.each(implementations)("access tokens ($name)", ({ open }) => {
     const { secret } = create(tokens, { name: "ci", scope: "read" });
     expect(tokens.create(createTokenInput.parse({ name: "ci", scope: "write" }))).toBe("name-taken");
     expect(tokens.list().map((token) => [token.name, token.scope])).toEqual([["ci", "read"]]);
-    expect(tokens.authenticate(secret)).toBe("read");
+    expect(tokens.authenticate(secret)?.scope).toBe("read");
   });
 
-  it("authenticates a live token's secret with its scope, and nothing else", () => {
+  it("authenticates a live token's secret with its name and scope, and nothing else", () => {
     const { tokens } = open();
     expect(tokens.hasLiveTokens()).toBe(false);
     const reader = create(tokens, { name: "reader", scope: "read" });
     const writer = create(tokens, { name: "writer", scope: "write" });
     expect(tokens.hasLiveTokens()).toBe(true);
-    expect(tokens.authenticate(reader.secret)).toBe("read");
-    expect(tokens.authenticate(writer.secret)).toBe("write");
+    expect(tokens.authenticate(reader.secret)).toEqual({ name: "reader", scope: "read" });
+    expect(tokens.authenticate(writer.secret)).toEqual({ name: "writer", scope: "write" });
     for (const wrong of ["", "trpc_", writer.secret.slice(0, -1), `${writer.secret}x`, writer.secret.toUpperCase(), "' or 1=1 --"]) {
       expect(tokens.authenticate(wrong)).toBeUndefined();
     }
@@ -59,14 +59,14 @@ describe.each(implementations)("access tokens ($name)", ({ open }) => {
     expect(tokens.hasLiveTokens()).toBe(false);
     expect(tokens.list()).toEqual([]);
     expect(tokens.revoke("ci")).toBe(false);
-    expect(tokens.authenticate(create(tokens, { name: "ci", scope: "read" }).secret)).toBe("read");
+    expect(tokens.authenticate(create(tokens, { name: "ci", scope: "read" }).secret)?.scope).toBe("read");
   });
 
   it("stops authenticating a token once it expires, and no longer counts it as live", () => {
     const { tokens } = open();
     // The test clock moves one millisecond a reading: a token living 3 ms expires after a few calls.
     const { secret } = tokens.create({ name: "short", scope: "write", expiresIn: 3 }) as { secret: string };
-    expect(tokens.authenticate(secret)).toBe("write");
+    expect(tokens.authenticate(secret)?.scope).toBe("write");
     for (let reading = 0; reading < 3; reading++) tokens.hasLiveTokens();
     expect(tokens.hasLiveTokens()).toBe(false);
     expect(tokens.authenticate(secret)).toBeUndefined();

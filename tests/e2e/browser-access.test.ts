@@ -65,6 +65,7 @@ describe("the Origin of a request", () => {
     const created = await create(url, { origin });
     expect(created.status).toBe(200);
     expect(created.headers.get("access-control-allow-origin")).toBe(origin);
+    expect(created.headers.get("access-control-expose-headers")).toBe("x-request-id");
     expect(created.headers.get("vary")).toContain("Origin");
     const failed = await fetch(`${url}/trpc/nothing.here`, { headers: { origin } });
     expect(failed.status).toBe(404);

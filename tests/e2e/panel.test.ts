@@ -57,7 +57,7 @@ describe("the panel setting", () => {
   });
 
   it("rejects anything but on and off", () => {
-    expect(() => readServerConfig(["--panel", "no"], {})).toThrow('Invalid panel setting "no": give on or off');
+    expect(() => readServerConfig(["--panel", "no"], {})).toThrow('Invalid --panel (PANEL) "no": give on or off');
     expect(() => readServerConfig([], { PANEL: "false" })).toThrow(/give on or off/u);
   });
 });

@@ -16,6 +16,10 @@ describe("the server process", { timeout: 30_000 }, () => {
     const health = await fetch(`${stopping.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok", version: packageJson.version });
+    const call = await fetch(`${stopping.url}/trpc/projects.list`, { headers: { "x-request-id": "process-test-1" } });
+    expect(call.headers.get("x-request-id")).toBe("process-test-1");
+    expect((await fetch(`${stopping.url}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${stopping.url}/metrics`)).text()).toContain('taskrpc_requests_total{procedure="projects.list",reason="OK",status="200"} 1');
     const { hostname, port } = new URL(stopping.url);
     const body = JSON.stringify({ name: "Sent during shutdown" });
     // Send half a request, signal the server, then send the rest: the server must still answer it.
@@ -39,7 +43,12 @@ describe("the server process", { timeout: 30_000 }, () => {
     expect(status).toBe(200);
     expect(text).toContain("Sent during shutdown");
     expect(await stopping.exited).toBe(0);
-    expect(stopping.output()).toContain("stopped");
+    // stdout is no terminal here: every line is JSON, the start line with the settings in effect.
+    const lines = stopping.output().trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ level: 30, url: stopping.url, settings: { HOST: "127.0.0.1", PORT: 0, METRICS: true, LOG_LEVEL: "info" } });
+    expect(lines.find((line) => line.requestId === "process-test-1")).toMatchObject({ msg: "request", method: "GET", procedure: "projects.list", status: 200 });
+    expect(lines.find((line) => line.procedure === "projects.create")).toMatchObject({ method: "POST", status: 200 });
+    expect(lines.at(-1)).toMatchObject({ msg: "taskrpc: stopped" });
     await expect(fetch(`${stopping.url}/healthz`)).rejects.toThrow();
     // A cleanly closed SQLite database folds its write-ahead log back into the file and removes it.
     expect(existsSync(`${stopping.databasePath}-wal`)).toBe(false);

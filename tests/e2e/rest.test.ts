@@ -8,6 +8,7 @@ import { createTaskServer } from "../../src/server/http";
 import { expectNoInternals } from "../api/fixtures";
 import { openTestDatabase } from "../support/database";
 import { serveInProcess } from "../support/server";
+import { captureLog } from "../support/log";
 
 type Operation = { operationId: string; description: string; responses: Record<string, unknown> };
 type OpenApiDocument = { openapi: string; paths: Record<string, Record<string, Operation>> };
@@ -358,9 +359,9 @@ describe("a fault of the server over REST", () => {
     write.createProject = () => {
       throw new Error("SQLITE_ERROR: no such table: projects at /work/main/src/data/x.ts:1");
     };
-    const logged: unknown[][] = [];
+    const { log, errors } = captureLog();
     const repositories: Repositories = { read: database.read, write, tokens: database.tokens };
-    const server = createTaskServer(repositories, { log: { info: () => undefined, error: (...args) => logged.push(args) } });
+    const server = createTaskServer(repositories, { log });
     const base = await server.listen(0, "127.0.0.1");
     try {
       const response = await fetch(`${base}/api/projects`, { method: "POST", headers: json, body: JSON.stringify({ name: "x" }) });
@@ -368,7 +369,7 @@ describe("a fault of the server over REST", () => {
       expect(response.status).toBe(500);
       expect(JSON.parse(text)).toEqual({ error: { reason: "INTERNAL", message: "Internal server error" } });
       expectNoInternals(text);
-      expect(String(logged[0]?.[1])).toContain("no such table");
+      expect(errors).toMatchObject([{ msg: "procedure failed", procedure: "projects.create", err: { message: expect.stringContaining("no such table") } }]);
     } finally {
       await server.close();
     }

@@ -224,7 +224,8 @@ describe("a fault of the server's own", () => {
     expect(await response.json()).toEqual({
       error: { message: "Internal server error", code: -32603, data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 500, reason: "INTERNAL" } },
     });
-    expect(errors).toEqual([["taskrpc: a request failed:", fault]]);
+    expect(errors).toMatchObject([{ msg: "request failed", err: { message: "something inside broke" } }]);
+    expect(errors[0]?.requestId).toBe(response.headers.get("x-request-id"));
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import type { Repositories } from "../../src/data";
 import { createTaskServer, type TaskServer } from "../../src/server/http";
 import { openTestDatabase } from "../support/database";
+import { captureLog } from "../support/log";
 
 /**
  * The HTTP server in-process (createTaskServer) with a log of its own: what it reports, how it reads request
@@ -10,16 +11,14 @@ import { openTestDatabase } from "../support/database";
  */
 
 async function start(repositories: Repositories = openTestDatabase(), host = "127.0.0.1") {
-  const log: string[] = [];
-  const errors: unknown[] = [];
-  const server = createTaskServer(repositories, {
-    panel: true,
-    log: { info: (...args: unknown[]) => log.push(args.join(" ")), error: (text: string, error: unknown) => (log.push(text), errors.push(error)) },
-  });
+  const { log, lines } = captureLog();
+  const server = createTaskServer(repositories, { panel: true, log });
   const url = await server.listen(0, host);
   let closed = false;
   onTestFinished(() => (closed ? undefined : server.close()));
-  return { server, url, log, errors, close: () => ((closed = true), server.close()) };
+  // The lines beside the one per request.
+  const notes = () => lines.filter((line) => line.msg !== "request");
+  return { server, url, notes, close: () => ((closed = true), server.close()) };
 }
 
 /** A raw request, so that headers fetch would add (content-type, connection) are ours to choose. */
@@ -44,19 +43,20 @@ describe("the server's log", () => {
     read.getTask = () => {
       throw cause;
     };
-    const { url, log, errors } = await start({ read, write: database.write, tokens: database.tokens });
+    const { url, notes } = await start({ read, write: database.write, tokens: database.tokens });
     const response = await fetch(`${url}/trpc/tasks.get?input=${encodeURIComponent(JSON.stringify({ id: "x" }))}`);
     expect(response.status).toBe(500);
-    expect(log).toEqual(["taskrpc: tasks.get failed:"]);
-    expect(errors).toEqual([cause]);
+    expect(notes()).toMatchObject([{ level: 50, msg: "procedure failed", procedure: "tasks.get", err: { message: "disk I/O error" } }]);
+    expect(notes()[0]?.err).toHaveProperty("stack", cause.stack);
+    expect(await response.text()).not.toContain("disk I/O");
   });
 
   it("stays silent about refusals and bad requests, which are the client's to handle", async () => {
-    const { url, log } = await start();
+    const { url, notes } = await start();
     expect((await fetch(`${url}/trpc/tasks.get?input=${encodeURIComponent(JSON.stringify({ id: "missing" }))}`)).status).toBe(404);
     expect((await fetch(`${url}/trpc/projects.create`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(400);
     expect((await fetch(`${url}/trpc/nothing.here`)).status).toBe(404);
-    expect(log).toEqual([]);
+    expect(notes()).toEqual([]);
   });
 });
 
@@ -106,7 +106,7 @@ describe("routes", () => {
   });
 
   it("serve the panel unless told not to", async () => {
-    const server = createTaskServer(openTestDatabase(), { log: { info: () => undefined, error: () => undefined } });
+    const server = createTaskServer(openTestDatabase(), { log: captureLog().log });
     const url = await server.listen(0, "127.0.0.1");
     onTestFinished(() => server.close());
     expect((await send(url, { method: "GET", path: "/panel" })).status).toBe(200);
@@ -131,7 +131,7 @@ describe("listening", () => {
   });
 
   it("rejects when the address cannot be used", async () => {
-    const server: TaskServer = createTaskServer(openTestDatabase(), { log: { info: () => undefined, error: () => undefined } });
+    const server: TaskServer = createTaskServer(openTestDatabase(), { log: captureLog().log });
     await expect(server.listen(0, "192.0.2.1")).rejects.toThrow(/EADDRNOTAVAIL/u);
   });
 });

@@ -7,6 +7,7 @@ import { readServerConfig, serverUsage, type ServerConfig } from "../../src/serv
 import { openDatabase } from "../../src/data";
 import { isLoopback } from "../../src/server/guards";
 import { serve, startService } from "../../src/server/serve";
+import { captureLog } from "../support/log";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -19,17 +20,18 @@ function config(overrides: Partial<ServerConfig> = {}): ServerConfig {
 }
 
 function capture() {
-  const lines: string[] = [];
-  return { lines, log: { info: (...args: unknown[]) => lines.push(args.join(" ")), error: (...args: unknown[]) => lines.push(args.join(" ")) } };
+  const { log, lines } = captureLog();
+  return { log, lines, messages: () => lines.map((line) => line.msg) };
 }
 
 describe("starting the service", () => {
-  it("creates the database file (and its folder), listens, and says where in one line", async () => {
-    const settings = config();
-    const { lines, log } = capture();
+  it("creates the database file (and its folder), listens, and says where in one line with the effective settings", async () => {
+    const settings = config({ maxBatch: 7 });
+    const { lines, messages, log } = capture();
     const service = await startService(settings, log);
     expect(existsSync(settings.databasePath)).toBe(true);
-    expect(lines).toEqual([`taskrpc listening on ${service.url} (database ${settings.databasePath}; panel at ${service.url}/panel)`]);
+    expect(messages()).toEqual([`taskrpc listening on ${service.url} (database ${settings.databasePath}; panel at ${service.url}/panel)`]);
+    expect(lines[0]).toMatchObject({ url: service.url, database: settings.databasePath, settings: { PORT: 0, MAX_BATCH: 7, LOG_LEVEL: "info", METRICS: true } });
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
     await service.stop();
     await expect(fetch(`${service.url}/healthz`)).rejects.toThrow();
@@ -37,9 +39,9 @@ describe("starting the service", () => {
   });
 
   it("says when the panel is off", async () => {
-    const { lines, log } = capture();
+    const { messages, log } = capture();
     const service = await startService(config({ panel: false }), log);
-    expect(lines[0]).toMatch(/; panel off\)$/u);
+    expect(messages()[0]).toMatch(/; panel off\)$/u);
     expect((await fetch(`${service.url}/panel`)).status).toBe(404);
     await service.stop();
   });
@@ -105,16 +107,16 @@ describe("configuration", () => {
 
   it("answers --help, and refuses a bad port or an unknown flag with a clear message", () => {
     expect(readServerConfig(["--help"], {})).toBe("help");
-    expect(() => readServerConfig(["--port", "eighty"], {})).toThrow('Invalid port "eighty"');
-    expect(() => readServerConfig([], { PORT: "70000" })).toThrow(/Invalid port "70000"/u);
+    expect(() => readServerConfig(["--port", "eighty"], {})).toThrow('Invalid --port (PORT) "eighty"');
+    expect(() => readServerConfig([], { PORT: "70000" })).toThrow(/Invalid --port \(PORT\) "70000"/u);
     expect(() => readServerConfig(["--verbose"], {})).toThrow(/--verbose/u);
   });
 
   it("takes every port from 0 (any free one) to 65535, and nothing outside", () => {
     expect(readServerConfig(["--port", "0"], {})).toMatchObject({ port: 0 });
     expect(readServerConfig([], { PORT: "65535" })).toMatchObject({ port: 65_535 });
-    expect(() => readServerConfig(["--port=-1"], {})).toThrow('Invalid port "-1"');
-    expect(() => readServerConfig(["--port", "65536"], {})).toThrow('Invalid port "65536"');
+    expect(() => readServerConfig(["--port=-1"], {})).toThrow('Invalid --port (PORT) "-1"');
+    expect(() => readServerConfig(["--port", "65536"], {})).toThrow('Invalid --port (PORT) "65536"');
   });
 });
 
@@ -159,17 +161,19 @@ describe("limits and browser access", () => {
   });
 
   it("refuse values that cannot work, saying which and what to give", () => {
-    expect(() => readServerConfig([], { MAX_BODY_BYTES: "1MB" })).toThrow('Invalid body limit "1MB"');
-    expect(() => readServerConfig(["--max-batch", "0"], {})).toThrow('Invalid batch limit "0"');
-    expect(() => readServerConfig([], { REQUEST_TIMEOUT: "0" })).toThrow('Invalid request timeout "0"');
-    expect(() => readServerConfig([], { HEADERS_TIMEOUT: "20" })).toThrow("cannot be longer than the request timeout");
-    expect(() => readServerConfig([], { CORS_ORIGINS: "app.example" })).toThrow('Invalid CORS origin "app.example"');
-    expect(() => readServerConfig([], { CORS_ORIGINS: "https://app.example/path" })).toThrow(/Invalid CORS origin/u);
-    expect(() => readServerConfig([], { ALLOWED_HOSTS: "http://tasks.example" })).toThrow('Invalid allowed host "http://tasks.example"');
+    expect(() => readServerConfig([], { MAX_BODY_BYTES: "1MB" })).toThrow('Invalid --max-body-bytes (MAX_BODY_BYTES) "1MB"');
+    expect(() => readServerConfig(["--max-batch", "0"], {})).toThrow('Invalid --max-batch (MAX_BATCH) "0"');
+    expect(() => readServerConfig([], { REQUEST_TIMEOUT: "0" })).toThrow('Invalid --request-timeout (REQUEST_TIMEOUT) "0"');
+    expect(() => readServerConfig([], { HEADERS_TIMEOUT: "20" })).toThrow("cannot be longer than --request-timeout (REQUEST_TIMEOUT)");
+    expect(() => readServerConfig([], { CORS_ORIGINS: "app.example" })).toThrow('Invalid --cors-origins (CORS_ORIGINS) "app.example"');
+    expect(() => readServerConfig([], { CORS_ORIGINS: "https://app.example/path" })).toThrow(/"https:\/\/app.example\/path" is not an origin/u);
+    expect(() => readServerConfig([], { ALLOWED_HOSTS: "http://tasks.example" })).toThrow('Invalid --allowed-hosts (ALLOWED_HOSTS) "http://tasks.example"');
+    expect(() => readServerConfig([], { LOG_LEVEL: "loud" })).toThrow('Invalid --log-level (LOG_LEVEL) "loud": give one of fatal, error, warn, info, debug, trace, silent');
+    expect(() => readServerConfig(["--metrics", "no"], {})).toThrow('Invalid --metrics (METRICS) "no": give on or off');
   });
 
   it("are listed in the usage with their variables", () => {
-    for (const name of ["MAX_BODY_BYTES", "MAX_BATCH", "HEADERS_TIMEOUT", "REQUEST_TIMEOUT", "CORS_ORIGINS", "ALLOWED_HOSTS"]) {
+    for (const name of ["MAX_BODY_BYTES", "MAX_BATCH", "HEADERS_TIMEOUT", "REQUEST_TIMEOUT", "CORS_ORIGINS", "ALLOWED_HOSTS", "LOG_LEVEL", "METRICS"]) {
       expect(serverUsage).toContain(`env ${name}`);
     }
   });
@@ -214,23 +218,40 @@ describe("serve", () => {
     expect([...added("SIGINT"), ...added("SIGTERM")]).toEqual([]);
   });
 
-  it("exits 2 on a bad flag, with the problem and the usage", async () => {
+  it("exits 2 on a bad flag or variable, in one line naming the setting by its flag and variable", async () => {
     const { error, exit } = watchProcess();
     await expect(serve(["--port", "eighty"])).rejects.toThrow("exit 2");
     expect(exit).toHaveBeenCalledWith(2);
-    expect(error.mock.calls).toEqual([[`taskrpc: Invalid port "eighty": give a whole number from 0 to 65535\n\n${serverUsage}`]]);
+    expect(error.mock.calls).toEqual([['taskrpc: Invalid --port (PORT) "eighty": give a whole number from 0 to 65535']]);
+  });
+
+  it("logs at LOG_LEVEL (or --log-level): at warn, neither the start line nor a line per request", async () => {
+    const { exit } = watchProcess();
+    exit.mockImplementation(() => undefined as never);
+    const settings = config();
+    const levels: string[] = [];
+    const { log, lines } = captureLog("warn");
+    await serve(["--log-level", "warn", "--port", "0", "--db", settings.databasePath], (level) => (levels.push(level), Promise.resolve(log)));
+    expect(levels).toEqual(["warn"]);
+    expect(readServerConfig([], { LOG_LEVEL: "debug" })).toMatchObject({ logLevel: "debug" });
+    expect(readServerConfig([], { METRICS: "off" })).toMatchObject({ metrics: false });
+    expect(readServerConfig(["--metrics", "on"], { METRICS: "off" })).toMatchObject({ metrics: true });
+    process.emit("SIGTERM", "SIGTERM");
+    await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(0));
+    expect(lines).toEqual([]);
   });
 
   it.each(["SIGINT", "SIGTERM"] as const)("runs until %s, then stops, says so and exits 0", async (signal) => {
-    const { info, exit } = watchProcess();
+    const { exit } = watchProcess();
     exit.mockImplementation(() => undefined as never);
     const settings = config();
-    await serve(["--port", "0", "--db", settings.databasePath]);
-    const url = /listening on (\S+) /u.exec(String(info.mock.calls[0]?.[0]))?.[1];
+    const { log, lines } = captureLog();
+    await serve(["--port", "0", "--db", settings.databasePath], () => Promise.resolve(log));
+    const url = lines[0]?.url as string;
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     process.emit(signal, signal);
     await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(0));
-    expect(info.mock.calls.slice(1)).toEqual([[`taskrpc: ${signal} received, finishing requests in flight`], ["taskrpc: stopped"]]);
+    expect(lines.filter((line) => line.msg !== "request").slice(1).map((line) => line.msg)).toEqual([`taskrpc: ${signal} received, finishing requests in flight`, "taskrpc: stopped"]);
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 });

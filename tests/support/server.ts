@@ -7,6 +7,7 @@ import { onTestFinished } from "vitest";
 import type { TaskDatabase } from "../../src/data";
 import { createTaskServer, type TaskServer, type TaskServerOptions } from "../../src/server/http";
 import { openTestDatabase } from "./database";
+import { captureLog, type LogLine } from "./log";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -44,7 +45,7 @@ export async function startServer({ args = [], env = {} }: { args?: string[]; en
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
     child.stdout.on("data", () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -71,12 +72,12 @@ export async function startServer({ args = [], env = {} }: { args?: string[]; en
  */
 export async function serveInProcess(
   options: Omit<TaskServerOptions, "log"> & { host?: string } = {},
-): Promise<{ url: string; errors: unknown[][]; server: TaskServer; database: TaskDatabase }> {
-  const errors: unknown[][] = [];
+): Promise<{ url: string; errors: LogLine[]; lines: LogLine[]; server: TaskServer; database: TaskDatabase }> {
   const database = openTestDatabase();
   const { host = "127.0.0.1", ...serverOptions } = options;
-  const server = createTaskServer(database, { ...serverOptions, log: { info: () => undefined, error: (...args) => errors.push(args) } });
+  const { log, lines, errors } = captureLog();
+  const server = createTaskServer(database, { ...serverOptions, log });
   const url = await server.listen(0, host);
   onTestFinished(() => server.close());
-  return { url, errors, server, database };
+  return { url, errors, lines, server, database };
 }

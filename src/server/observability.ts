@@ -1,0 +1,169 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { pino, type Logger } from "pino";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { appRouter } from "../api";
+import type { LogLevel } from "./config";
+
+export type { Logger };
+
+/**
+ * The server's log: JSON lines on stdout, or readable lines when stdout is a terminal and pino-pretty (a
+ * development dependency, loaded by name, outside the bundle) is installed. Written synchronously, so that the
+ * last lines are not lost when the process exits.
+ */
+export async function createLogger(level: LogLevel, stdout: { isTTY?: boolean; fd: number } = process.stdout): Promise<Logger> {
+  if (stdout.isTTY) {
+    try {
+      const { default: pretty } = await import("pino-pretty");
+      return pino({ level }, pretty({ destination: stdout.fd, sync: true, ignore: "pid,hostname", singleLine: true }));
+    } catch {
+      // Not installed (a production install): JSON, as on any other stdout.
+    }
+  }
+  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: stdout.fd, sync: true }));
+}
+
+/** What one request did, filled in while it is answered, for its log line and the metrics. */
+type RequestRecord = {
+  id: string;
+  /** Procedures called, in order (a batch has several). */
+  procedures: string[];
+  /** The reason of each failed procedure, and of a refusal of the whole request. */
+  reasons: Map<string, string>;
+  reason?: string;
+  tokenName?: string;
+};
+
+const current = new AsyncLocalStorage<RequestRecord>();
+
+/** The procedures a request calls (REST knows its one; /trpc's are read from its path). */
+export function noteProcedures(procedures: string[]): void {
+  const record = current.getStore();
+  if (record) record.procedures = procedures;
+}
+
+/** A call failed (procedure given) or the whole request was refused (none), with this reason. */
+export function noteFailure(reason: string, procedure?: string): void {
+  const record = current.getStore();
+  if (!record) return;
+  if (procedure !== undefined) record.reasons.set(procedure, reason);
+  record.reason ??= reason;
+}
+
+export function noteToken(name: string | undefined): void {
+  const record = current.getStore();
+  if (record && name !== undefined) record.tokenName = name;
+}
+
+/** The id of the request under way (to tie an error line to its request line). */
+export const requestId = (): string | undefined => current.getStore()?.id;
+
+/** A client's id is kept when it is short and plain (it goes into logs and headers), else a new one is made. */
+const acceptableId = /^[\w.:-]{1,128}$/u;
+
+const procedureNames = new Set(Object.keys(appRouter._def.procedures));
+/** Only known names become metric labels: a client choosing the label values could make the metrics grow without end. */
+const labelOf = (procedure: string) => (procedureNames.has(procedure) ? procedure : "unknown");
+
+/** The request's target, or none: a fault reading it (the server answers it INTERNAL) must not stop the log line. */
+function targetOf(req: IncomingMessage): URL | undefined {
+  try {
+    return URL.canParse(req.url ?? "", "http://x") ? new URL(req.url ?? "", "http://x") : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The procedures named in a /trpc path (`/trpc/a,b` for a batch); none for other paths. */
+function trpcProcedures(url: URL | undefined): string[] {
+  const match = /^\/trpc\/(.*)$/u.exec(url?.pathname ?? "");
+  if (!match?.[1]) return [];
+  try {
+    return decodeURIComponent(match[1]).split(",");
+  } catch {
+    return [match[1]];
+  }
+}
+
+export type Observability = {
+  /** Runs the handling of one request with its record: gives it an id, and logs and counts it once answered. */
+  track(req: IncomingMessage, res: ServerResponse, handle: () => void): void;
+  /** The metrics in Prometheus' text format, with its content type. */
+  metrics(): Promise<{ contentType: string; text: string }>;
+};
+
+export function createObservability(log: Logger, databaseBytes: () => number): Observability {
+  // A registry per server, so that several servers in one process (tests) count apart.
+  const registry = new Registry();
+  const requests = new Counter({
+    name: "taskrpc_requests_total",
+    help: "Requests answered, by procedure (one count per call of a batch; 'none' outside the API), reason (OK when it succeeded) and HTTP status",
+    labelNames: ["procedure", "reason", "status"],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: "taskrpc_request_duration_seconds",
+    help: "Time from a request's arrival to the end of its answer, by procedure",
+    labelNames: ["procedure"],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const inFlight = new Gauge({ name: "taskrpc_requests_in_flight", help: "Requests being answered", registers: [registry] });
+  new Gauge({
+    name: "taskrpc_database_bytes",
+    help: "Size of the database file and its write-ahead log",
+    registers: [registry],
+    collect() {
+      this.set(databaseBytes());
+    },
+  });
+
+  function finish(req: IncomingMessage, res: ServerResponse, record: RequestRecord, started: bigint) {
+    inFlight.dec();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const status = res.statusCode;
+    const answered = res.writableFinished;
+    const url = targetOf(req);
+    const batch = record.procedures.length > 1 || url?.searchParams.get("batch") === "1";
+    // In a batch where some calls failed, the others succeeded; otherwise a refusal is the whole request's.
+    const reasonOf = (procedure: string) =>
+      record.reasons.get(procedure) ?? (record.reasons.size > 0 ? "OK" : record.reason) ?? (status < 400 ? "OK" : undefined);
+    for (const procedure of record.procedures.length > 0 ? record.procedures : ["none"]) {
+      const label = record.procedures.length > 0 ? labelOf(procedure) : "none";
+      requests.inc({ procedure: label, reason: reasonOf(procedure) ?? (status < 500 ? "VALIDATION" : "INTERNAL"), status: String(status) });
+      duration.observe({ procedure: label }, seconds);
+    }
+    log.info(
+      {
+        requestId: record.id,
+        method: req.method,
+        // The path only: a query may carry a call's input, which is the users' data.
+        path: url?.pathname,
+        ...(batch ? { procedures: record.procedures } : record.procedures[0] !== undefined && { procedure: record.procedures[0] }),
+        status,
+        ...(record.reason !== undefined && { reason: record.reason }),
+        ...(batch && record.reasons.size > 0 && { reasons: Object.fromEntries(record.reasons) }),
+        durationMs: Math.round(seconds * 1e4) / 10,
+        ...(record.tokenName !== undefined && { token: record.tokenName }),
+        ...(!answered && { aborted: true }),
+      },
+      "request",
+    );
+  }
+
+  return {
+    track(req, res, handle) {
+      const started = process.hrtime.bigint();
+      const given = req.headers["x-request-id"];
+      const id = typeof given === "string" && acceptableId.test(given) ? given : randomUUID();
+      res.setHeader("x-request-id", id);
+      const record: RequestRecord = { id, procedures: trpcProcedures(targetOf(req)), reasons: new Map() };
+      inFlight.inc();
+      res.once("close", () => finish(req, res, record, started));
+      current.run(record, handle);
+    },
+    metrics: async () => ({ contentType: registry.contentType, text: await registry.metrics() }),
+  };
+}
