@@ -136,8 +136,8 @@ export const settings: Setting[] = [
     env: "PANEL",
     default: "on",
     group: "Serving",
-    help: "serve the tRPC panel at /panel (off: /panel is 404)",
-    doc: "`off` turns the [tRPC panel](#the-panel) at `/panel` off (it is then 404)",
+    help: "serve the tRPC panel at /panel and the REST reference at /docs (off: both are 404)",
+    doc: "`off` turns the [tRPC panel](#the-panel) at `/panel` and the [REST reference](#rest-and-openapi) at `/docs` off (both are then 404; `/openapi.json` stays)",
     parse: onOff,
   },
   {

@@ -79,11 +79,11 @@ export function checkOrigin(req: IncomingMessage, host: URL, options: GuardOptio
 
 export const corsAllowedHeaders = "content-type, authorization, x-request-id";
 
-/** The answer to a preflight (or any OPTIONS) under /trpc. */
-export function preflight(res: ServerResponse, corsOrigin: string | undefined): void {
-  const headers: Record<string, string> = { allow: "GET, POST, OPTIONS" };
+/** The answer to a preflight (or any OPTIONS) under /trpc, or under /api with its methods. */
+export function preflight(res: ServerResponse, corsOrigin: string | undefined, methods = "GET, POST"): void {
+  const headers: Record<string, string> = { allow: `${methods}, OPTIONS` };
   if (corsOrigin !== undefined) {
-    headers["access-control-allow-methods"] = "GET, POST";
+    headers["access-control-allow-methods"] = methods;
     headers["access-control-allow-headers"] = corsAllowedHeaders;
     headers["access-control-max-age"] = "600";
   }
@@ -104,11 +104,14 @@ export function checkCall(req: IncomingMessage, target: URL, options: GuardOptio
       throw new Refusal("BAD_REQUEST", `A batch may hold at most ${options.maxBatch} calls; this one has ${calls}`);
     }
   }
-  if (req.method === "POST") {
-    const type = (req.headers["content-type"] ?? "").split(";", 1)[0]?.trim().toLowerCase();
-    if (type !== "application/json") {
-      throw new Refusal("UNSUPPORTED_MEDIA_TYPE", "A POST body must be JSON, sent with content-type: application/json");
-    }
+  if (req.method === "POST") checkJsonBody(req);
+}
+
+/** A body must be declared JSON: a browser can send text/plain or a form across origins without asking first, JSON it cannot. */
+export function checkJsonBody(req: IncomingMessage): void {
+  const type = (req.headers["content-type"] ?? "").split(";", 1)[0]?.trim().toLowerCase();
+  if (type !== "application/json") {
+    throw new Refusal("UNSUPPORTED_MEDIA_TYPE", `A ${req.method ?? "POST"} body must be JSON, sent with content-type: application/json (even with no body)`);
   }
 }
 

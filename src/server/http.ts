@@ -30,7 +30,7 @@ export type TaskServerOptions = Partial<GuardOptions> & {
   log?: Logger;
   /** Serve Prometheus metrics at GET /metrics (default true); when false, /metrics is 404. */
   metrics?: boolean;
-  /** Serve the tRPC panel at GET /panel (default true); when false, /panel is 404 like any unknown path. */
+  /** Serve the tRPC panel at GET /panel and the REST reference at GET /docs (default true); when false, both are 404 like any unknown path. */
   panel?: boolean;
   /** Milliseconds a client has to send its request headers, then its whole request (default 10 s each). */
   headersTimeoutMs?: number;
@@ -62,7 +62,7 @@ export function createTaskServer(
     },
   });
 
-  const rest = createRestHandler({ createContext: contextOf, log, maxBodyBytes: guards.maxBodyBytes });
+  const rest = createRestHandler({ createContext: contextOf, log, maxBodyBytes: guards.maxBodyBytes, docs: panel });
 
   let closing = false;
   /** Set once listening: only loopback host names are then served (DNS rebinding). */
@@ -95,8 +95,8 @@ export function createTaskServer(
         req.url = target.pathname + target.search;
         return trpc(req, res);
       }
-      if (target.pathname === "/api" || target.pathname.startsWith("/api/")) {
-        if (req.method === "OPTIONS") return preflight(res, corsOrigin);
+      if ((target.pathname === "/api" || target.pathname.startsWith("/api/")) && req.method === "OPTIONS") {
+        return preflight(res, corsOrigin, "GET, POST, PATCH, DELETE");
       }
       if (target.pathname === "/readyz" && req.method === "GET") return ready(res);
       if (metrics && target.pathname === "/metrics" && req.method === "GET") {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { appRouter } from "../api";
 import {
   deletedSchema,
+  type ErrorReason,
   errorReasons,
   labelUsageListSchema,
   labelUsageSchema,
@@ -12,7 +13,7 @@ import {
   taskPageSchema,
   taskSchema,
 } from "../domain";
-import { pathKeys, restRoutes, statusOfReason, takesBody, type RestReason, type RestRoute } from "./rest-routes";
+import { pathKeys, restRoutes, statusOfReason, takesBody, type RestRoute } from "./rest-routes";
 
 /** The part of JSON Schema this module reads. */
 export type JsonSchema = {
@@ -77,10 +78,8 @@ outputComponents.add(labelUsageListSchema, { id: "LabelUsageList" });
 outputComponents.add(deletedSchema, { id: "Deleted" });
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
-// The access refusals are listed here until the domain lists them too.
-const allReasons = [...new Set<RestReason>([...errorReasons, "UNAUTHENTICATED", "FORBIDDEN"])];
 
-const errorBody = (reasons: RestReason[]): JsonSchema => ({
+const errorBody = (reasons: ErrorReason[]): JsonSchema => ({
   type: "object",
   required: ["error"],
   additionalProperties: false,
@@ -100,8 +99,8 @@ const errorBody = (reasons: RestReason[]): JsonSchema => ({
 
 /** Every operation can be refused for bad input, a missing or refused token, a refused origin, or a fault of the server. */
 function errorResponses(route: RestRoute) {
-  const byStatus = new Map<number, RestReason[]>();
-  const add = (status: number, reason: RestReason) => byStatus.set(status, [...new Set([...(byStatus.get(status) ?? []), reason])]);
+  const byStatus = new Map<number, ErrorReason[]>();
+  const add = (status: number, reason: ErrorReason) => byStatus.set(status, [...new Set([...(byStatus.get(status) ?? []), reason])]);
   for (const reason of ["VALIDATION", "UNAUTHENTICATED", "FORBIDDEN", "INTERNAL", ...route.errors] as const) add(statusOfReason[reason], reason);
   if (takesBody(route)) {
     add(413, "VALIDATION");
@@ -174,7 +173,7 @@ export function createOpenApiDocument(version: string) {
           required: ["path", "message"],
           properties: { path: { type: "array", items: { type: ["string", "integer"] } }, message: { type: "string" } },
         },
-        Error: errorBody(allReasons),
+        Error: errorBody([...errorReasons]),
       },
     },
   };

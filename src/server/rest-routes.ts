@@ -1,8 +1,5 @@
 import type { ErrorReason } from "../domain";
 
-/** Every failure reason a REST call can answer with, SPEC's list plus the access refusals of the token layer. */
-export type RestReason = ErrorReason | "UNAUTHENTICATED" | "FORBIDDEN";
-
 export type RestRoute = {
   method: "GET" | "POST" | "PATCH" | "DELETE";
   /** An OpenAPI path template; `{name}` segments become that input key. */
@@ -11,13 +8,13 @@ export type RestRoute = {
   procedure: string;
   summary: string;
   /** The domain refusals this operation can answer with, besides those every operation can. */
-  errors: RestReason[];
+  errors: ErrorReason[];
   /** Answers 201 Created with a Location header instead of 200. */
   created?: true;
 };
 
-const projectChange: RestReason[] = ["PROJECT_NOT_FOUND", "VERSION_MISMATCH"];
-const taskChange: RestReason[] = ["TASK_NOT_FOUND", "PROJECT_ARCHIVED", "VERSION_MISMATCH"];
+const projectChange: ErrorReason[] = ["PROJECT_NOT_FOUND", "VERSION_MISMATCH"];
+const taskChange: ErrorReason[] = ["TASK_NOT_FOUND", "PROJECT_ARCHIVED", "VERSION_MISMATCH"];
 
 /**
  * The REST surface: one route per procedure. GET and DELETE take their input from the query string, POST and
@@ -43,7 +40,7 @@ export const restRoutes: RestRoute[] = [
 ];
 
 /** The HTTP status of each reason, as the tRPC error codes of SPEC map to them. */
-export const statusOfReason: Record<RestReason, number> = {
+export const statusOfReason: Record<ErrorReason, number> = {
   VALIDATION: 400,
   INVALID_CURSOR: 400,
   UNAUTHENTICATED: 401,

@@ -3,6 +3,8 @@ import { TRPCError, callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShap
 import { ZodRealError } from "zod";
 import { appRouter, type Context } from "../api";
 import { createDocsPage } from "./docs";
+import { checkJsonBody, readBody } from "./guards";
+import { Refusal } from "./refusals";
 import { noteFailure, noteProcedures, requestId, type Logger } from "./observability";
 import { createOpenApiDocument, inputSchemaOf, isJoinedObject, procedureOf, type JsonSchema } from "./openapi";
 import { version } from "./version";
@@ -15,6 +17,8 @@ export type RestOptions = {
   log: Logger;
   /** The largest request body taken, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /** Serve the reference page at /docs (default true); off with the panel, the other page that calls the API from a browser. */
+  docs?: boolean;
 };
 
 type Decode = (values: string[]) => unknown;
@@ -67,28 +71,23 @@ function refuseRepeatedKeys(input: Record<string, unknown>, keys: string[]) {
   }
 }
 
-async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const type = req.headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
-  // A browser can send text/plain or a form across origins without asking first; application/json it cannot.
-  if (type !== "application/json") {
-    throw new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: "The request body must be application/json (send the header even with no body)" });
-  }
-  const tooLarge = () => new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `The request body is over ${limit} bytes` });
-  if (Number(req.headers["content-length"] ?? 0) > limit) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+/** The JSON body of a POST or PATCH, read under the same checks and limit as /trpc's; an empty body is `{}`. */
+async function readJsonBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<unknown> {
+  checkJsonBody(req);
+  const text = await readBody(req, res, limit);
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
   } catch {
     throw new TRPCError({ code: "PARSE_ERROR", message: "The request body is not valid JSON" });
   }
+}
+
+/** A guard's refusal as a tRPC error (so it gets the REST error body), with the headers it asks for. */
+function fromRefusal(cause: unknown, res: ServerResponse): unknown {
+  if (!(cause instanceof Refusal)) return cause;
+  for (const [name, value] of Object.entries(cause.headers)) res.setHeader(name, value);
+  return new TRPCError({ code: cause.code, message: cause.message });
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -100,8 +99,8 @@ const jsonHeaders = { "content-type": "application/json", "cache-control": "no-s
  * only changes the shape of the input: it calls the same tRPC procedure, with the same context, through the router,
  * so validation, rules, access checks and error reasons are those of `/trpc`. Returns false for any other path.
  */
-export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 1024 }: RestOptions) {
-  const docs = createDocsPage();
+export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 1024, docs: docsOn = true }: RestOptions) {
+  const docs = docsOn ? createDocsPage() : () => false;
 
   async function call(req: IncomingMessage, res: ServerResponse, url: URL) {
     compiledRoutes ??= restRoutes.map(compile);
@@ -124,7 +123,7 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
       const params = Object.fromEntries(compiled.keys.map((key, index) => [key, decodeURIComponent(values[index] ?? "")]));
       let given: unknown;
       if (takesBody(route)) {
-        given = await readJsonBody(req, maxBodyBytes);
+        given = await readJsonBody(req, res, maxBodyBytes);
       } else {
         const keys = [...new Set(url.searchParams.keys())];
         given = Object.fromEntries(keys.map((key) => [key, (compiled.decoders.get(key) ?? asGiven)(url.searchParams.getAll(key))]));
@@ -147,14 +146,13 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
       const body = JSON.stringify(data);
       res.writeHead(route.created ? 201 : 200, headers).end(body);
     } catch (cause) {
-      const error = cause instanceof URIError ? new TRPCError({ code: "BAD_REQUEST", message: "The path is not valid percent-encoding" }) : getTRPCErrorFromUnknown(cause);
+      const error =
+        cause instanceof URIError ? new TRPCError({ code: "BAD_REQUEST", message: "The path is not valid percent-encoding" }) : getTRPCErrorFromUnknown(fromRefusal(cause, res));
       const path = found?.compiled.route.procedure;
       if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, procedure: path, requestId: requestId() }, "procedure failed");
       const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "unknown", path, input, ctx });
       const { reason, issues, httpStatus } = shape.data;
       noteFailure(reason, path);
-      // A body left unread on refusal is not waited for: the connection closes once the answer is sent.
-      if (error.code === "PAYLOAD_TOO_LARGE") res.setHeader("connection", "close");
       res.writeHead(httpStatus, jsonHeaders).end(JSON.stringify({ error: { reason, message: shape.message, ...(issues && { issues }) } }));
     }
   }

@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeEach, describe, expect, it, type RunnerTask } from "vitest";
@@ -296,6 +297,26 @@ describe("REST calls over HTTP", () => {
     expect((await call("GET", "/api/projects")).body.items).toEqual([]);
   });
 
+  it("reads bodies as /trpc does: Expect: 100-continue gets 100 Continue, then the answer", async () => {
+    const body = JSON.stringify({ name: "Continued" });
+    const answer = await new Promise<{ status?: number; text: string }>((resolve, reject) => {
+      const req = request(`${url}/api/projects`, { method: "POST", headers: { ...json, expect: "100-continue", "content-length": body.length } });
+      // Without 100 Continue the body is never sent, and the call fails here rather than at the test's timeout.
+      const timer = setTimeout(() => reject(new Error("no 100 Continue")), 3_000);
+      req.on("continue", () => req.end(body));
+      req.on("response", (response) => {
+        clearTimeout(timer);
+        let text = "";
+        response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        response.on("end", () => resolve({ status: response.statusCode, text }));
+      });
+      req.on("error", reject);
+      req.flushHeaders();
+    });
+    expect(answer.status).toBe(201);
+    expect(JSON.parse(answer.text)).toMatchObject({ name: "Continued" });
+  });
+
   it("answers with the same reason, status and issues as /trpc for the same call", async () => {
     const trpc = async (procedure: string, input: unknown) => {
       const response = await fetch(`${url}/trpc/${procedure}`, { method: "POST", headers: json, body: JSON.stringify(input) });
@@ -323,6 +344,56 @@ describe("REST calls over HTTP", () => {
     expect(response.status).toBe(400);
     const { error } = (await response.json()) as { error: { data: { issues: { path: string[] }[] } } };
     expect(error.data.issues.map((issue) => issue.path.join("."))).toEqual(["hasDueDate", "limit"]);
+  });
+});
+
+describe("REST behind the same access and origin checks as /trpc", () => {
+  it("once a token exists: none is 401, a read token reads but may not write (403), a write token writes", async () => {
+    const served = await serveInProcess();
+    url = served.url;
+    const secret = (name: string, scope: "read" | "write") => {
+      const created = served.database.tokens.create({ name, scope });
+      if (created === "name-taken") throw new Error(name);
+      return `Bearer ${created.secret}`;
+    };
+    const read = secret("reader", "read");
+    const write = secret("writer", "write");
+    expectError(await call("GET", "/api/projects"), 401, "UNAUTHENTICATED");
+    expectError(await call("POST", "/api/projects", { body: { name: "x" } }), 401, "UNAUTHENTICATED");
+    expectError(await call("POST", "/api/projects", { body: { name: "x" }, headers: { authorization: read } }), 403, "FORBIDDEN");
+    const created = await call("POST", "/api/projects", { body: { name: "Written" }, headers: { authorization: write } });
+    expect(created.status).toBe(201);
+    expect((await call("GET", "/api/projects", { headers: { authorization: read } })).body.items.map((p: Project) => p.name)).toEqual(["Written"]);
+  });
+
+  it("answers a listed origin's preflight for every REST method, and refuses a foreign origin with 403", async () => {
+    const origin = "http://localhost:5173";
+    url = (await serveInProcess({ corsOrigins: [origin] })).url;
+    const preflight = await fetch(`${url}/api/projects/x`, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "PATCH", "access-control-request-headers": "content-type, authorization" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe(origin);
+    expect(preflight.headers.get("access-control-allow-methods")?.split(", ")).toEqual(expect.arrayContaining(["GET", "POST", "PATCH", "DELETE"]));
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("authorization");
+    const listed = await call("POST", "/api/projects", { body: { name: "From the app" }, headers: { origin } });
+    expect([listed.status, listed.headers.get("access-control-allow-origin")]).toEqual([201, origin]);
+
+    const foreign = await fetch(`${url}/api/projects`, { method: "POST", headers: { ...json, origin: "http://evil.example" }, body: '{"name":"x"}' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+    expect((await call("GET", "/api/projects")).body.items.map((p: Project) => p.name)).toEqual(["From the app"]);
+  });
+});
+
+describe("PANEL=off", () => {
+  it("turns /docs off with the panel; /openapi.json stays", async () => {
+    const { url: base } = await serveInProcess({ panel: false });
+    expect((await fetch(`${base}/docs`)).status).toBe(404);
+    expect((await fetch(`${base}/docs/swagger-ui.css`)).status).toBe(404);
+    expect((await fetch(`${base}/panel`)).status).toBe(404);
+    expect((await fetch(`${base}/openapi.json`)).status).toBe(200);
   });
 });
 
