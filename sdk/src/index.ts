@@ -87,8 +87,9 @@ export type TaskRpcError = TRPCClientError<AppRouter> & { data: NonNullable<TRPC
 export type ErrorReason = TaskRpcError["data"]["reason"];
 
 /**
- * Every reason the API documents (docs/api.md), access tokens' included. tests/sdk checks that the server gives
- * no reason this list lacks.
+ * Every reason the API documents (docs/api.md), access tokens' included. A copy of src/domain/errors.ts's list, as
+ * this package may take only types from the server: `satisfies` refuses a reason the server lacks, and tests/sdk
+ * checks that the server gives no reason this list lacks.
  */
 export const errorReasons = [
   "VALIDATION",
@@ -101,7 +102,7 @@ export const errorReasons = [
   "UNAUTHENTICATED",
   "FORBIDDEN",
   "INTERNAL",
-] as const;
+] as const satisfies readonly ErrorReason[];
 const reasons: ReadonlySet<string> = new Set(errorReasons);
 
 /**

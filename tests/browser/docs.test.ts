@@ -1,27 +1,18 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../support/server";
+import { launchChromium } from "./support/chromium";
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const artifact = fileURLToPath(new URL("../../artifacts/docs.png", import.meta.url));
 
 let server: RunningServer | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`The browser tests need Chromium at ${chromiumPath}: \`sudo apt-get install -y chromium\` (Debian), or set CHROMIUM_PATH.`);
-  }
-  [server, browser] = await Promise.all([
-    startServer(),
-    chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    }),
-  ]);
+  [server, browser] = await Promise.all([startServer(), launchChromium()]);
 });
 
 afterAll(async () => {

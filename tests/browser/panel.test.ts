@@ -1,13 +1,13 @@
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/data";
 import type { Project } from "../../src/domain";
 import { startServer, type RunningServer } from "../support/server";
+import { launchChromium } from "./support/chromium";
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const artifact = fileURLToPath(new URL("../../artifacts/panel.png", import.meta.url));
 const docsScreenshot = fileURLToPath(new URL("../../docs/panel.png", import.meta.url));
 
@@ -15,19 +15,7 @@ let server: RunningServer | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `The browser tests need Chromium, and there is none at ${chromiumPath}. Install it with ` +
-        "`sudo apt-get update && sudo apt-get install -y chromium` (Debian), or point CHROMIUM_PATH at a Chromium or Chrome binary.",
-    );
-  }
-  [server, browser] = await Promise.all([
-    startServer(),
-    chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    }),
-  ]);
+  [server, browser] = await Promise.all([startServer(), launchChromium()]);
 });
 
 afterAll(async () => {

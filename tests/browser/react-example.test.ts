@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { build, preview, type InlineConfig, type PreviewServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../support/server";
+import { launchChromium } from "./support/chromium";
 
 /**
  * examples/react (React, TanStack Query, tRPC's integration, the SDK) built with Vite and used as a person
@@ -18,7 +19,6 @@ import { startServer, type RunningServer } from "../support/server";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const example = join(root, "examples", "react");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let api: RunningServer | undefined;
 let sameOrigin: PreviewServer | undefined;
@@ -59,10 +59,7 @@ beforeAll(async () => {
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
   context = await browser.newContext();
   await context.route("**/*", (route) => {
     const { hostname } = new URL(route.request().url());

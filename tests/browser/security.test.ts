@@ -1,16 +1,15 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../support/server";
+import { launchChromium } from "./support/chromium";
 
 /**
  * What pages of other sites can do with the service in a real browser. A second local server serves their
  * pages: as http://localhost:<port> it is a hostile site, as http://127.0.0.1:<port> an app listed in
  * CORS_ORIGINS. Chromium resolves evil.test to 127.0.0.1, as a DNS-rebinding site would make it.
  */
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let api: RunningServer | undefined;
 let pages: Server | undefined;
@@ -23,20 +22,7 @@ beforeAll(async () => {
   pagesPort = (pages.address() as AddressInfo).port;
   [api, browser] = await Promise.all([
     startServer({ env: { CORS_ORIGINS: `http://127.0.0.1:${pagesPort}` } }),
-    chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        "--no-sandbox",
-        "--headless",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--host-resolver-rules=MAP evil.test 127.0.0.1",
-        "--disable-features=HttpsUpgrades",
-      ],
-    }),
+    launchChromium(["--host-resolver-rules=MAP evil.test 127.0.0.1", "--disable-features=HttpsUpgrades"]),
   ]);
 });
 
