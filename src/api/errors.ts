@@ -21,7 +21,7 @@ export function toTRPCError(error: unknown): TRPCError | undefined {
   return undefined;
 }
 
-export type Issue = { path: (string | number)[]; message: string };
+type Issue = { path: (string | number)[]; message: string };
 
 type ErrorData = {
   code: TRPC_ERROR_CODE_KEY;

@@ -24,9 +24,8 @@ export type CliIo = {
   stdoutStream?: NodeJS.WritableStream;
 };
 
-export { exitCodes };
 
-export const defaultDatabasePath = "./data/taskrpc.db";
+const defaultDatabasePath = "./data/taskrpc.db";
 
 type ErrorData = { reason: string; issues?: { path: (string | number)[]; message: string }[] };
 

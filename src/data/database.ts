@@ -42,7 +42,7 @@ export type OpenOptions = Environment & {
 };
 
 /** Why a database cannot be served, in one line naming the file and what to do. */
-export class DatabaseRefusedError extends Error {
+class DatabaseRefusedError extends Error {
   override name = "DatabaseRefusedError";
 }
 

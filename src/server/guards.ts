@@ -77,7 +77,7 @@ export function checkOrigin(req: IncomingMessage, host: URL, options: GuardOptio
   throw new Refusal("FORBIDDEN", `Origin "${origin}" may not call this service; list it in CORS_ORIGINS to allow it`);
 }
 
-export const corsAllowedHeaders = "content-type, authorization, x-request-id";
+const corsAllowedHeaders = "content-type, authorization, x-request-id";
 
 /** The answer to a preflight (or any OPTIONS) under /trpc, or under /api with its methods. */
 export function preflight(res: ServerResponse, corsOrigin: string | undefined, methods = "GET, POST"): void {

@@ -30,7 +30,7 @@ export class Refusal extends Error {
 
 export const internalError = () => new Refusal("INTERNAL_SERVER_ERROR", "Internal server error");
 
-export function refusalBody(refusal: Refusal, path?: string): string {
+function refusalBody(refusal: Refusal, path?: string): string {
   return JSON.stringify({
     error: {
       message: refusal.message,

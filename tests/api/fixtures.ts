@@ -83,5 +83,3 @@ export function expectNoInternals(text: string) {
   expect(text).not.toMatch(/\n\s+at\s|\bat\s+\S+\s+\(|\.(ts|js|mjs|cjs):\d+/);
   expect(text).not.toMatch(/\/(work|src|node_modules|home|tmp)\//);
 }
-
-export const days = (n: number) => new Date(Date.UTC(2026, 0, 1 + n)).toISOString().slice(0, 10);

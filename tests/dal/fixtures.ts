@@ -94,7 +94,7 @@ export function allProjectPages(repo: ReadRepository, query: z.input<typeof list
 }
 
 /** The reason of the DomainError `action` throws; fails the test when it throws anything else or nothing. */
-export function reasonOf(action: () => unknown): ErrorReason {
+function reasonOf(action: () => unknown): ErrorReason {
   try {
     action();
   } catch (error) {

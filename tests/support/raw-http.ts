@@ -50,7 +50,7 @@ export function sendRaw(
 }
 
 /** The first HTTP response in `bytes`, once it is complete (or, at the end of the connection, whatever arrived). */
-export function parseResponse(bytes: Buffer, ended = false): RawResponse | undefined {
+function parseResponse(bytes: Buffer, ended = false): RawResponse | undefined {
   const text = bytes.toString("latin1");
   let headEnd = text.indexOf("\r\n\r\n");
   // An interim answer (100 Continue) comes before the real one.
