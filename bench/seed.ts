@@ -208,9 +208,6 @@ db.transaction(() => {
   });
   timed("full-text index", () => db.exec("insert into tasks_fts(tasks_fts) values ('rebuild')"));
   timed("counters", () => {
-    db.exec(`update projects set
-      open_task_count = (select count(*) from tasks where project_id = projects.id and completed = 0),
-      completed_task_count = (select count(*) from tasks where project_id = projects.id and completed = 1)`);
     db.exec(`insert into task_facets (project_id, completed, priority_rank, has_due, label_key, task_count)
       select project_id, completed, priority_rank, due_date is not null, '', count(*) from tasks group by 1, 2, 3, 4`);
     db.exec(`insert into task_facets (project_id, completed, priority_rank, has_due, label_key, task_count)
@@ -218,6 +215,10 @@ db.transaction(() => {
       from task_labels l join tasks t on t.id = l.task_id group by 1, 2, 3, 4, 5`);
     db.exec(`insert into facet_totals (completed, project_archived, priority_rank, has_due, label_key, task_count)
       select completed, 0, priority_rank, has_due, label_key, sum(task_count) from task_facets group by 1, 2, 3, 4, 5`);
+    // A project's counts are its tasks' counters (label '') summed: no second pass over the tasks.
+    const projectCount = (completed: number) =>
+      `(select coalesce(sum(task_count), 0) from task_facets where project_id = projects.id and completed = ${completed} and label_key = '')`;
+    db.exec(`update projects set open_task_count = ${projectCount(0)}, completed_task_count = ${projectCount(1)}`);
   });
 })();
 process.stderr.write(`built in ${((Date.now() - rebuilding) / 1000).toFixed(1)} s\n`);
