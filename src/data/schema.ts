@@ -104,26 +104,34 @@ export const accessTokens = sqliteTable(
   (t) => [uniqueIndex("access_tokens_by_hash").on(t.secretHash)],
 );
 
-/** How many tasks of a project, by status, carry each label; kept by triggers (drizzle/0003_scale.sql). */
-export const labelCounts = sqliteTable(
-  "label_counts",
+/**
+ * How many tasks of a project have each status, priority and due-date presence: with label_key '' the tasks
+ * themselves, otherwise the tasks carrying that label. Kept by triggers (drizzle/0004_counters.sql), so counts
+ * and label usage filtered by those dimensions read a few counter rows instead of the tasks.
+ */
+export const taskFacets = sqliteTable(
+  "task_facets",
   {
     projectId: text("project_id").notNull(),
     completed: integer("completed", { mode: "boolean" }).notNull(),
+    priorityRank: integer("priority_rank").notNull(),
+    hasDue: integer("has_due", { mode: "boolean" }).notNull(),
     labelKey: text("label_key").notNull(),
     taskCount: integer("task_count").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.projectId, t.completed, t.labelKey] })],
+  (t) => [primaryKey({ columns: [t.projectId, t.completed, t.priorityRank, t.hasDue, t.labelKey] })],
 );
 
-/** The same counts summed over projects, by status and by whether the project is archived. */
-export const labelTotals = sqliteTable(
-  "label_totals",
+/** The same counts summed over projects, by whether the project is archived. */
+export const facetTotals = sqliteTable(
+  "facet_totals",
   {
     completed: integer("completed", { mode: "boolean" }).notNull(),
     projectArchived: integer("project_archived", { mode: "boolean" }).notNull(),
+    priorityRank: integer("priority_rank").notNull(),
+    hasDue: integer("has_due", { mode: "boolean" }).notNull(),
     labelKey: text("label_key").notNull(),
     taskCount: integer("task_count").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.labelKey, t.completed, t.projectArchived] })],
+  (t) => [primaryKey({ columns: [t.labelKey, t.completed, t.projectArchived, t.priorityRank, t.hasDue] })],
 );

@@ -7,7 +7,8 @@ import type { Keyset } from "./cursor";
  * - a list walks an index in the sort order, one "arm" per index prefix (status × live/archived project, or
  *   project × status), merged by a UNION ALL when there are several, so no arm ever sorts;
  * - a rare label or text term drives the query instead (the few matching rows, then sorted);
- * - counts and label usage without row filters read counters the triggers keep (drizzle/0003_scale.sql).
+ * - counts and label usage filtered by nothing but project, status, priority, due-date presence (and, for counts,
+ *   one label) read counters the triggers keep (drizzle/0004_counters.sql).
  * Statements are prepared once per SQL text and connection: compiling one costs more than running it.
  */
 
@@ -64,16 +65,10 @@ const labelKeys = (filter: TaskFilter): string[] | undefined => filter.labels &&
 const indexedTerms = (terms: string[]) => terms.filter((term) => [...term].length >= 3);
 const ftsMatch = (terms: string[]) => terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(" ");
 
-/** True when the filter selects by more than project, status and archived project. */
-function filtersRows(filter: TaskFilter): boolean {
-  return (
-    filter.search !== undefined ||
-    filter.priority !== undefined ||
-    filter.labels !== undefined ||
-    filter.dueFrom !== undefined ||
-    filter.dueTo !== undefined ||
-    filter.hasDueDate !== undefined
-  );
+/** True when the counters hold the answer: the filter selects by nothing but project, status, archived project,
+ * priority, due-date presence and labels (which the caller checks further). */
+function countable(filter: TaskFilter): boolean {
+  return filter.search === undefined && filter.dueFrom === undefined && filter.dueTo === undefined;
 }
 
 export class TaskReads {
@@ -96,7 +91,7 @@ export class TaskReads {
 
   /** Whether the labels are carried by few enough tasks (of any status or project) to drive the query. */
   private rareLabels(keys: string[]): boolean {
-    const row = this.statement(`select coalesce(sum("task_count"), 0) as "n" from "label_totals" where "label_key" in (${marks(keys)})`).get(...keys) as {
+    const row = this.statement(`select coalesce(sum("task_count"), 0) as "n" from "facet_totals" where "label_key" in (${marks(keys)})`).get(...keys) as {
       n: number;
     };
     return row.n <= rareMatches;
@@ -123,7 +118,8 @@ export class TaskReads {
   /**
    * The conditions beyond the index prefix, and the rare match that drives the query, if any: a CROSS JOIN
    * makes SQLite start from it rather than walk the sort order testing each row against it.
-   * Within projects, lists test terms row by row; common terms in counts are tested against the whole match list.
+   * Within projects, terms and common labels are tested row by row; across projects, common ones in counts and
+   * label usage are tested against the whole list of their matches.
    */
   private rowConditions(filter: TaskFilter, sort?: TaskQuery["sort"]): { parts: Part[]; driver?: Part } {
     const parts: Part[] = [];
@@ -132,12 +128,14 @@ export class TaskReads {
     const terms = searchTerms(filter.search);
     const indexed = indexedTerms(terms);
     
-    const rare = indexed.length > 0 && !(walking && filter.projectId !== undefined) ? this.rareMatchesOf(indexed) : undefined;
+    // Within projects, the projects' rows are few enough to test terms one by one, cheaper than a trigram look-up.
+    const acrossProjects = filter.projectId === undefined;
+    const rare = indexed.length > 0 && acrossProjects ? this.rareMatchesOf(indexed) : undefined;
     if (rare) {
       const matches = `select "value" as "seq" from json_each(?)`;
       driver = { sql: `(${matches}) as "m" cross join "tasks" on "tasks"."seq" = "m"."seq"`, params: [JSON.stringify(rare)] };
       for (const term of terms.filter((t) => !indexed.includes(t))) parts.push({ sql: `instr("search_text", ?) > 0`, params: [term] });
-    } else if (indexed.length > 0 && !walking) {
+    } else if (indexed.length > 0 && acrossProjects && !walking) {
       const matches = `select "rowid" from "tasks_fts" where "tasks_fts" match ?`;
       parts.push({ sql: `"tasks"."seq" in (${matches})`, params: [ftsMatch(indexed)] });
       for (const term of terms.filter((t) => !indexed.includes(t))) parts.push({ sql: `instr("search_text", ?) > 0`, params: [term] });
@@ -153,7 +151,7 @@ export class TaskReads {
       if (!driver && (!walking || filter.projectId === undefined) && this.rareLabels(keys)) {
         const carriers = `select distinct "task_id" from "task_labels" where "label_key" in (${marks(keys)})`;
         driver = { sql: `(${carriers}) as "m" cross join "tasks" on "tasks"."id" = "m"."task_id"`, params: keys };
-      } else if (!walking) {
+      } else if (!walking && acrossProjects) {
         parts.push({ sql: `"tasks"."id" in (select "task_id" from "task_labels" where "label_key" in (${marks(keys)}))`, params: keys });
       } else {
         parts.push({
@@ -198,6 +196,25 @@ export class TaskReads {
     return { sql: `"completed" in (${marks(status)}) and "project_archived" in (${marks(archived)})`, params: [...status, ...archived] };
   }
 
+  /** The counter rows (drizzle/0004_counters.sql) of the tasks the filter selects, restricted by the label condition. */
+  private facets(filter: TaskFilter, label: string, labelParams: unknown[]): Part {
+    const status = statuses(filter);
+    const projects = projectIds(filter);
+    const conditions: Part[] = projects
+      ? [{ sql: `"project_id" in (${marks(projects)})`, params: projects }]
+      : [{ sql: `"project_archived" in (${marks(archivedFlags(filter))})`, params: archivedFlags(filter) }];
+    conditions.push({ sql: `"completed" in (${marks(status)})`, params: status }, { sql: label, params: labelParams });
+    if (filter.priority) {
+      const ranks = [...new Set(filter.priority.map((priority: Priority) => priorityRank(priority)))];
+      conditions.push({ sql: `"priority_rank" in (${marks(ranks)})`, params: ranks });
+    }
+    if (filter.hasDueDate !== undefined) conditions.push({ sql: `"has_due" = ?`, params: [filter.hasDueDate ? 1 : 0] });
+    return {
+      sql: `${projects ? `"task_facets"` : `"facet_totals"`} where ${conditions.map((c) => c.sql).join(" and ")}`,
+      params: conditions.flatMap((c) => c.params),
+    };
+  }
+
   list(query: TaskQuery, after: Keyset | undefined): Task[] {
     const { parts, driver } = this.rowConditions(query, query.sort);
     const key = sortKey(query.sort);
@@ -225,14 +242,10 @@ export class TaskReads {
   }
 
   count(filter: TaskFilter): number {
-    const status = statuses(filter);
-    const counted = status.map((s) => (s === 1 ? `"completed_task_count"` : `"open_task_count"`)).join(" + ");
-    if (!filtersRows(filter)) {
-      const projects = projectIds(filter);
-      const where = projects
-        ? { sql: `"id" in (${marks(projects)})`, params: projects }
-        : { sql: `"archived" in (${marks(archivedFlags(filter))})`, params: archivedFlags(filter) };
-      return this.all<{ n: number }>({ sql: `select coalesce(sum(${counted}), 0) as "n" from "projects" where ${where.sql}`, params: where.params })[0]?.n ?? 0;
+    const keys = labelKeys(filter);
+    if (countable(filter) && (keys === undefined || keys.length === 1)) {
+      const facets = this.facets(filter, `"label_key" = ?`, [keys?.[0] ?? ""]);
+      return this.all<{ n: number }>({ sql: `select coalesce(sum("task_count"), 0) as "n" from ${facets.sql}`, params: facets.params })[0]?.n ?? 0;
     }
     const { parts, driver } = this.rowConditions(filter);
     const from = driver ?? { sql: `"tasks"`, params: [] };
@@ -246,16 +259,12 @@ export class TaskReads {
   }
 
   labels(filter: TaskFilter): LabelUsage[] {
-    const status = statuses(filter);
-    if (!filtersRows(filter)) {
-      const projects = projectIds(filter);
-      const from = projects
-        ? { sql: `"label_counts" where "project_id" in (${marks(projects)})`, params: projects }
-        : { sql: `"label_totals" where "project_archived" in (${marks(archivedFlags(filter))})`, params: archivedFlags(filter) };
+    if (countable(filter) && filter.labels === undefined) {
+      const facets = this.facets(filter, `"label_key" <> ''`, []);
       return this.all<LabelUsage>({
-        sql: `select "label_key" as "label", sum("task_count") as "taskCount" from ${from.sql} and "completed" in (${marks(status)})
+        sql: `select "label_key" as "label", sum("task_count") as "taskCount" from ${facets.sql}
           group by "label_key" having sum("task_count") > 0 order by "label_key"`,
-        params: [...from.params, ...status],
+        params: facets.params,
       });
     }
     const { parts, driver } = this.rowConditions(filter);

@@ -91,3 +91,69 @@ describe("the scale migration on an existing database", () => {
     }
   });
 });
+
+// A database at 0003 gains the per-priority and per-due-date counters from 0004's backfill, and its triggers
+// keep them from then on.
+describe("the counters migration on an existing database", () => {
+  it("backfills counts by priority, due date and label, and keeps them through writes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "taskrpc-migrate-"));
+    try {
+      const before = join(dir, "drizzle");
+      cpSync(migrationsFolder, before, { recursive: true });
+      const journal = JSON.parse(readFileSync(join(before, "meta/_journal.json"), "utf8")) as Journal;
+      journal.entries = journal.entries.filter((entry) => entry.idx < 4);
+      writeFileSync(join(before, "meta/_journal.json"), JSON.stringify(journal));
+      const file = join(dir, "old.db");
+      const old = new Database(file);
+      migrate(drizzle(old), { migrationsFolder: before });
+      const at = "2026-01-01T00:00:00.000Z";
+      const project = old.prepare(
+        "insert into projects (id, name, description, search_text, archived, archived_at, version, created_at, updated_at) values (?, ?, '', ?, 0, null, 1, ?, ?)",
+      );
+      project.run("p1", "One", "one", at, at);
+      project.run("p2", "Two", "two", at, at);
+      const task = old.prepare(
+        `insert into tasks (id, project_id, title, description, search_text, priority, priority_rank, due_date, labels, completed, completed_at, version, created_at, updated_at)
+         values (?, ?, ?, '', ?, ?, ?, ?, ?, ?, null, 1, ?, ?)`,
+      );
+      const label = old.prepare("insert into task_labels (task_id, label_key) values (?, ?)");
+      const rows: [string, string, string, number, string | null, number, string[]][] = [
+        ["t1", "p1", "high", 2, "2026-02-01", 0, ["home"]],
+        ["t2", "p1", "high", 2, null, 0, ["home", "work"]],
+        ["t3", "p1", "low", 0, "2026-02-02", 0, ["work"]],
+        ["t4", "p2", "urgent", 3, "2026-02-03", 1, ["home"]],
+        ["t5", "p2", "high", 2, null, 0, []],
+      ];
+      for (const [id, projectId, priority, rank, due, completed, labels] of rows) {
+        task.run(id, projectId, `Task ${id}`, `task ${id}`, priority, rank, due, JSON.stringify(labels), completed, at, at);
+        for (const key of labels) label.run(id, key);
+      }
+      old.close();
+
+      const database = openDatabase(file);
+      try {
+        const { read, write } = database;
+        const count = (filter: object) => read.countTasks(taskFilterInput.parse(filter));
+        const labels = (filter: object) => read.listLabels(taskFilterInput.parse(filter));
+        expect(count({ priority: ["high"] })).toBe(3);
+        expect(count({ priority: ["high"], projectId: "p1" })).toBe(2);
+        expect(count({ hasDueDate: true, status: "all" })).toBe(3);
+        expect(count({ hasDueDate: false, priority: ["high", "urgent"] })).toBe(2);
+        expect(count({ labels: ["HOME"], priority: ["high"] })).toBe(2);
+        expect(labels({ priority: ["high"] })).toEqual([{ label: "home", taskCount: 2 }, { label: "work", taskCount: 1 }]);
+        expect(labels({ hasDueDate: true, status: "all" })).toEqual([{ label: "home", taskCount: 2 }, { label: "work", taskCount: 1 }]);
+        expect(labels({ hasDueDate: false, projectId: "p1" })).toEqual([{ label: "home", taskCount: 1 }, { label: "work", taskCount: 1 }]);
+        // The triggers carry on: a task changing priority, due date and project moves with its labels.
+        write.updateTask({ id: "t2", priority: "low", dueDate: "2026-03-01", projectId: "p2" });
+        expect(count({ priority: ["high"] })).toBe(2);
+        expect(count({ priority: ["low"], projectId: "p2", hasDueDate: true })).toBe(1);
+        expect(labels({ priority: ["low"], hasDueDate: true })).toEqual([{ label: "home", taskCount: 1 }, { label: "work", taskCount: 2 }]);
+        expect(labels({ priority: ["high"] })).toEqual([{ label: "home", taskCount: 1 }]);
+      } finally {
+        database.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
