@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { appRouter, createContext } from "../api";
 import type { Repositories } from "../data";
 import { checkCall, checkHost, isLoopback, checkOrigin, decodedPath, defaultGuardOptions, preflight, readBody, requestHost, requestTarget, type GuardOptions } from "./guards";
@@ -9,6 +8,7 @@ import { createPanel } from "./panel";
 import { internalError, Refusal, sendRefusal, writeRefusal } from "./refusals";
 import { version } from "./version";
 import { createRestHandler } from "./rest";
+import { createTRPCHandler } from "./trpc-handler";
 
 export type Logger = Pick<Console, "info" | "error">;
 
@@ -38,7 +38,7 @@ export function createTaskServer(
   const panelHtml = panel ? createPanel() : undefined;
   // One context maker for /trpc and /api, so both pass the same access checks.
   const contextOf = ({ req }: { req: IncomingMessage }) => createContext(repositories, { authorization: req.headers.authorization });
-  const trpc = createHTTPHandler({
+  const trpc = createTRPCHandler({
     router: appRouter,
     basePath: "/trpc/",
     createContext: contextOf,
