@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { asc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import type Database from "better-sqlite3";
+import { asc, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { expiryOf, isLive, useWorthRecording, type CreateTokenInput, type TokenInfo, type TokenScope } from "../domain";
 import { systemClock, type Clock, type TokenStore } from "./repository";
 import type { Db } from "./sqlite-repository";
@@ -21,15 +22,27 @@ const toInfo = ({ secretHash: _secretHash, ...info }: TokenRecord): TokenInfo =>
 export class SqliteTokenStore implements TokenStore {
   // Prepared once: every API call asks one of these, and building a Drizzle query costs more than running it.
   private readonly byHash;
-  private readonly liveOne;
+  private readonly latestLive;
+  /** Changes whenever a token could have changed: any commit by another connection (data_version) or by this one. */
+  private readonly writes;
+  /** Whether a token is live, as last read, and until when that holds without a write (null: no live token expires). */
+  private live: { writes: string; live: boolean; until: string | null } | undefined;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Db & { $client: Database.Database },
     private readonly now: Clock = systemClock,
   ) {
     this.byHash = db.select().from(accessTokens).where(eq(accessTokens.secretHash, sql.placeholder("hash"))).prepare();
     const live = or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, sql.placeholder("now")));
-    this.liveOne = db.select({ name: accessTokens.name }).from(accessTokens).where(live).limit(1).prepare();
+    // The live token that expires last (one that never expires first).
+    this.latestLive = db
+      .select({ expiresAt: accessTokens.expiresAt })
+      .from(accessTokens)
+      .where(live)
+      .orderBy(sql`${accessTokens.expiresAt} is not null`, desc(accessTokens.expiresAt))
+      .limit(1)
+      .prepare();
+    this.writes = db.$client.prepare("select (select data_version from pragma_data_version()) || '.' || total_changes()").pluck();
   }
 
   create(input: CreateTokenInput): { token: TokenInfo; secret: string } | "name-taken" {
@@ -63,8 +76,18 @@ export class SqliteTokenStore implements TokenStore {
     return row.scope;
   }
 
+  /**
+   * Asked on every API call without a token: answered from memory until a write (by this process or another, such
+   * as `taskrpc token create`) or the expiry of the last live token, so an open service does not query tokens per call.
+   */
   hasLiveTokens(): boolean {
-    return this.liveOne.get({ now: this.now() }) !== undefined;
+    const writes = this.writes.get() as string;
+    const now = this.now();
+    const known = this.live;
+    if (known?.writes === writes && (!known.live || known.until === null || now < known.until)) return known.live;
+    const latest = this.latestLive.get({ now });
+    this.live = { writes, live: latest !== undefined, until: latest?.expiresAt ?? null };
+    return this.live.live;
   }
 }
 

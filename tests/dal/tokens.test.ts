@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { createTokenInput, type TokenInfo } from "../../src/domain";
-import type { TokenStore } from "../../src/data";
+import { openDatabase, type TokenStore } from "../../src/data";
+import { openDatabaseCopy, openTestDatabase } from "../support/database";
 import { implementations } from "./implementations";
 
 function create(tokens: TokenStore, input: { name: string; scope: "read" | "write"; expiresIn?: string }) {
@@ -82,5 +83,38 @@ describe.each(implementations)("access tokens ($name)", ({ open }) => {
     tokens.authenticate(secret);
     tokens.authenticate(secret);
     expect(tokens.list()[0]?.lastUsedAt).toBe(first);
+  });
+});
+
+describe("access tokens made by another process (sqlite)", () => {
+  it("count as live at the next call, and stop counting once revoked there", () => {
+    const server = openTestDatabase();
+    // `taskrpc token create` on the same file: a connection of its own.
+    const cli = openDatabase(server.path);
+    onTestFinished(() => cli.close());
+    expect(server.tokens.hasLiveTokens()).toBe(false);
+    create(cli.tokens, { name: "ci", scope: "read" });
+    expect(server.tokens.hasLiveTokens()).toBe(true);
+    create(cli.tokens, { name: "later", scope: "read", expiresIn: "1d" });
+    cli.tokens.revoke("ci");
+    expect(server.tokens.hasLiveTokens()).toBe(true);
+    cli.tokens.revoke("later");
+    expect(server.tokens.hasLiveTokens()).toBe(false);
+  });
+
+  it("stop counting once the last of them expires, with no write in between", () => {
+    let now = Date.parse("2026-01-01T00:00:00.000Z");
+    const clock = () => new Date(now).toISOString();
+    const server = openDatabaseCopy({ clock });
+    onTestFinished(() => server.close());
+    const cli = openDatabase(server.path, { clock });
+    onTestFinished(() => cli.close());
+    create(cli.tokens, { name: "short", scope: "read", expiresIn: "1m" });
+    create(cli.tokens, { name: "longer", scope: "read", expiresIn: "1h" });
+    expect(server.tokens.hasLiveTokens()).toBe(true);
+    now += 30 * 60_000;
+    expect(server.tokens.hasLiveTokens()).toBe(true);
+    now += 30 * 60_000;
+    expect(server.tokens.hasLiveTokens()).toBe(false);
   });
 });
