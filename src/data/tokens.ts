@@ -23,10 +23,12 @@ export class SqliteTokenStore implements TokenStore {
   // Prepared once: every API call asks one of these, and building a Drizzle query costs more than running it.
   private readonly byHash;
   private readonly latestLive;
-  /** Changes whenever a token could have changed: any commit by another connection (data_version) or by this one. */
-  private readonly writes;
-  /** Whether a token is live, as last read, and until when that holds without a write (null: no live token expires). */
-  private live: { writes: string; live: boolean; until: string | null } | undefined;
+  /** Rows this connection has changed: any write by this process. */
+  private readonly ownWrites;
+  /** Changes whenever another connection (another process, such as `taskrpc token create`) commits. */
+  private readonly otherWrites;
+  /** Whether a token is live, as last read; until when that holds (null: no live token expires); when last checked. */
+  private live: { own: number; other: number; checkedAt: number; live: boolean; until: string | null } | undefined;
 
   constructor(
     private readonly db: Db & { $client: Database.Database },
@@ -42,7 +44,8 @@ export class SqliteTokenStore implements TokenStore {
       .orderBy(sql`${accessTokens.expiresAt} is not null`, desc(accessTokens.expiresAt))
       .limit(1)
       .prepare();
-    this.writes = db.$client.prepare("select (select data_version from pragma_data_version()) || '.' || total_changes()").pluck();
+    this.ownWrites = db.$client.prepare("select total_changes()").pluck();
+    this.otherWrites = db.$client.prepare("pragma data_version").pluck();
   }
 
   create(input: CreateTokenInput): { token: TokenInfo; secret: string } | "name-taken" {
@@ -77,16 +80,27 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   /**
-   * Asked on every API call without a token: answered from memory until a write (by this process or another, such
-   * as `taskrpc token create`) or the expiry of the last live token, so an open service does not query tokens per call.
+   * Asked on every API call without a token, so answered from memory: read again after a write by this process, at
+   * the expiry of the last live token, and once a second if another process (`taskrpc token create`) has written.
    */
   hasLiveTokens(): boolean {
-    const writes = this.writes.get() as string;
+    const own = this.ownWrites.get() as number;
     const now = this.now();
     const known = this.live;
-    if (known?.writes === writes && (!known.live || known.until === null || now < known.until)) return known.live;
+    if (known?.own === own && (!known.live || known.until === null || now < known.until)) {
+      // data_version costs a read of the WAL index: asked at most once a second.
+      const at = Date.parse(now);
+      if (at - known.checkedAt < 1_000) return known.live;
+      const other = this.otherWrites.get() as number;
+      if (other === known.other) {
+        known.checkedAt = at;
+        return known.live;
+      }
+    }
+    // Read before the tokens, so that a commit in between is seen at the next check.
+    const other = this.otherWrites.get() as number;
     const latest = this.latestLive.get({ now });
-    this.live = { writes, live: latest !== undefined, until: latest?.expiresAt ?? null };
+    this.live = { own, other, checkedAt: Date.parse(now), live: latest !== undefined, until: latest?.expiresAt ?? null };
     return this.live.live;
   }
 }

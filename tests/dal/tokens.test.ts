@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createTokenInput, type TokenInfo } from "../../src/domain";
 import { openDatabase, type TokenStore } from "../../src/data";
-import { openDatabaseCopy, openTestDatabase } from "../support/database";
+import { openDatabaseCopy } from "../support/database";
 import { implementations } from "./implementations";
 
 function create(tokens: TokenStore, input: { name: string; scope: "read" | "write"; expiresIn?: string }) {
@@ -87,34 +87,40 @@ describe.each(implementations)("access tokens ($name)", ({ open }) => {
 });
 
 describe("access tokens made by another process (sqlite)", () => {
-  it("count as live at the next call, and stop counting once revoked there", () => {
-    const server = openTestDatabase();
-    // `taskrpc token create` on the same file: a connection of its own.
-    const cli = openDatabase(server.path);
-    onTestFinished(() => cli.close());
-    expect(server.tokens.hasLiveTokens()).toBe(false);
-    create(cli.tokens, { name: "ci", scope: "read" });
-    expect(server.tokens.hasLiveTokens()).toBe(true);
-    create(cli.tokens, { name: "later", scope: "read", expiresIn: "1d" });
-    cli.tokens.revoke("ci");
-    expect(server.tokens.hasLiveTokens()).toBe(true);
-    cli.tokens.revoke("later");
-    expect(server.tokens.hasLiveTokens()).toBe(false);
-  });
-
-  it("stop counting once the last of them expires, with no write in between", () => {
+  function twoProcesses() {
     let now = Date.parse("2026-01-01T00:00:00.000Z");
     const clock = () => new Date(now).toISOString();
     const server = openDatabaseCopy({ clock });
     onTestFinished(() => server.close());
+    // `taskrpc token create` on the same file: a connection of its own.
     const cli = openDatabase(server.path, { clock });
     onTestFinished(() => cli.close());
-    create(cli.tokens, { name: "short", scope: "read", expiresIn: "1m" });
-    create(cli.tokens, { name: "longer", scope: "read", expiresIn: "1h" });
-    expect(server.tokens.hasLiveTokens()).toBe(true);
-    now += 30 * 60_000;
-    expect(server.tokens.hasLiveTokens()).toBe(true);
-    now += 30 * 60_000;
-    expect(server.tokens.hasLiveTokens()).toBe(false);
+    return { server: server.tokens, cli: cli.tokens, wait: (ms: number) => (now += ms) };
+  }
+
+  it("count as live within a second, and stop counting within a second of being revoked there", () => {
+    const { server, cli, wait } = twoProcesses();
+    expect(server.hasLiveTokens()).toBe(false);
+    create(cli, { name: "ci", scope: "read" });
+    wait(1_000);
+    expect(server.hasLiveTokens()).toBe(true);
+    create(cli, { name: "later", scope: "read", expiresIn: "1d" });
+    cli.revoke("ci");
+    wait(1_000);
+    expect(server.hasLiveTokens()).toBe(true);
+    cli.revoke("later");
+    wait(1_000);
+    expect(server.hasLiveTokens()).toBe(false);
+  });
+
+  it("stop counting once the last of them expires, with no write in between", () => {
+    const { server, cli, wait } = twoProcesses();
+    create(cli, { name: "short", scope: "read", expiresIn: "1m" });
+    create(cli, { name: "longer", scope: "read", expiresIn: "1h" });
+    expect(server.hasLiveTokens()).toBe(true);
+    wait(30 * 60_000);
+    expect(server.hasLiveTokens()).toBe(true);
+    wait(30 * 60_000);
+    expect(server.hasLiveTokens()).toBe(false);
   });
 });
