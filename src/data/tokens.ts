@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { asc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import type Database from "better-sqlite3";
+import { asc, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { expiryOf, isLive, useWorthRecording, type CreateTokenInput, type TokenInfo, type TokenScope } from "../domain";
 import { systemClock, type Clock, type TokenStore } from "./repository";
 import type { Db } from "./sqlite-repository";
@@ -21,15 +22,30 @@ const toInfo = ({ secretHash: _secretHash, ...info }: TokenRecord): TokenInfo =>
 export class SqliteTokenStore implements TokenStore {
   // Prepared once: every API call asks one of these, and building a Drizzle query costs more than running it.
   private readonly byHash;
-  private readonly liveOne;
+  private readonly latestLive;
+  /** Rows this connection has changed: any write by this process. */
+  private readonly ownWrites;
+  /** Changes whenever another connection (another process, such as `taskrpc token create`) commits. */
+  private readonly otherWrites;
+  /** Whether a token is live, as last read; until when that holds (null: no live token expires); when last checked. */
+  private live: { own: number; other: number; checkedAt: number; live: boolean; until: string | null } | undefined;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Db & { $client: Database.Database },
     private readonly now: Clock = systemClock,
   ) {
     this.byHash = db.select().from(accessTokens).where(eq(accessTokens.secretHash, sql.placeholder("hash"))).prepare();
     const live = or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, sql.placeholder("now")));
-    this.liveOne = db.select({ name: accessTokens.name }).from(accessTokens).where(live).limit(1).prepare();
+    // The live token that expires last (one that never expires first).
+    this.latestLive = db
+      .select({ expiresAt: accessTokens.expiresAt })
+      .from(accessTokens)
+      .where(live)
+      .orderBy(sql`${accessTokens.expiresAt} is not null`, desc(accessTokens.expiresAt))
+      .limit(1)
+      .prepare();
+    this.ownWrites = db.$client.prepare("select total_changes()").pluck();
+    this.otherWrites = db.$client.prepare("pragma data_version").pluck();
   }
 
   create(input: CreateTokenInput): { token: TokenInfo; secret: string } | "name-taken" {
@@ -63,8 +79,29 @@ export class SqliteTokenStore implements TokenStore {
     return { name: row.name, scope: row.scope };
   }
 
+  /**
+   * Asked on every API call without a token, so answered from memory: read again after a write by this process, at
+   * the expiry of the last live token, and once a second if another process (`taskrpc token create`) has written.
+   */
   hasLiveTokens(): boolean {
-    return this.liveOne.get({ now: this.now() }) !== undefined;
+    const own = this.ownWrites.get() as number;
+    const now = this.now();
+    const known = this.live;
+    if (known?.own === own && (!known.live || known.until === null || now < known.until)) {
+      // data_version costs a read of the WAL index: asked at most once a second.
+      const at = Date.parse(now);
+      if (at - known.checkedAt < 1_000) return known.live;
+      const other = this.otherWrites.get() as number;
+      if (other === known.other) {
+        known.checkedAt = at;
+        return known.live;
+      }
+    }
+    // Read before the tokens, so that a commit in between is seen at the next check.
+    const other = this.otherWrites.get() as number;
+    const latest = this.latestLive.get({ now });
+    this.live = { own, other, checkedAt: Date.parse(now), live: latest !== undefined, until: latest?.expiresAt ?? null };
+    return this.live.live;
   }
 }
 

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { pino } from "pino";
 import { appRouter, createContext, reasonOf } from "../api";
 import type { Repositories, TaskDatabase } from "../data";
@@ -11,6 +10,7 @@ import { createObservability, noteFailure, noteToken, requestId, type Logger } f
 import { internalError, Refusal, sendRefusal, writeRefusal } from "./refusals";
 import { version } from "./version";
 import { createRestHandler } from "./rest";
+import { createTRPCHandler } from "./trpc-handler";
 
 export type { Logger };
 
@@ -50,7 +50,7 @@ export function createTaskServer(
     return context;
   };
   const observability = createObservability(log, () => repositories.sizeBytes?.() ?? 0);
-  const trpc = createHTTPHandler({
+  const trpc = createTRPCHandler({
     router: appRouter,
     basePath: "/trpc/",
     createContext: contextOf,

@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { createTokenInput, type TokenInfo } from "../../src/domain";
-import type { TokenStore } from "../../src/data";
+import { openDatabase, type TokenStore } from "../../src/data";
+import { openDatabaseCopy } from "../support/database";
 import { implementations } from "./implementations";
 
 function create(tokens: TokenStore, input: { name: string; scope: "read" | "write"; expiresIn?: string }) {
@@ -82,5 +83,44 @@ describe.each(implementations)("access tokens ($name)", ({ open }) => {
     tokens.authenticate(secret);
     tokens.authenticate(secret);
     expect(tokens.list()[0]?.lastUsedAt).toBe(first);
+  });
+});
+
+describe("access tokens made by another process (sqlite)", () => {
+  function twoProcesses() {
+    let now = Date.parse("2026-01-01T00:00:00.000Z");
+    const clock = () => new Date(now).toISOString();
+    const server = openDatabaseCopy({ clock });
+    onTestFinished(() => server.close());
+    // `taskrpc token create` on the same file: a connection of its own.
+    const cli = openDatabase(server.path, { clock });
+    onTestFinished(() => cli.close());
+    return { server: server.tokens, cli: cli.tokens, wait: (ms: number) => (now += ms) };
+  }
+
+  it("count as live within a second, and stop counting within a second of being revoked there", () => {
+    const { server, cli, wait } = twoProcesses();
+    expect(server.hasLiveTokens()).toBe(false);
+    create(cli, { name: "ci", scope: "read" });
+    wait(1_000);
+    expect(server.hasLiveTokens()).toBe(true);
+    create(cli, { name: "later", scope: "read", expiresIn: "1d" });
+    cli.revoke("ci");
+    wait(1_000);
+    expect(server.hasLiveTokens()).toBe(true);
+    cli.revoke("later");
+    wait(1_000);
+    expect(server.hasLiveTokens()).toBe(false);
+  });
+
+  it("stop counting once the last of them expires, with no write in between", () => {
+    const { server, cli, wait } = twoProcesses();
+    create(cli, { name: "short", scope: "read", expiresIn: "1m" });
+    create(cli, { name: "longer", scope: "read", expiresIn: "1h" });
+    expect(server.hasLiveTokens()).toBe(true);
+    wait(30 * 60_000);
+    expect(server.hasLiveTokens()).toBe(true);
+    wait(30 * 60_000);
+    expect(server.hasLiveTokens()).toBe(false);
   });
 });

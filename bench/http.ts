@@ -1,0 +1,168 @@
+// Benchmark: taskrpc over HTTP against a bare node:http + better-sqlite3 server that runs the same SQL and answers
+// the same bytes (bench/http-server.ts), and against taskrpc with tRPC's stock Node adapter, all in one run on one
+// seeded database file, so the figures are ratios that hold on a noisy shared machine. Each server runs in a
+// process of its own pinned to one core, wrk on another, on 127.0.0.1 only.
+//   npm run bench:http [-- --duration 5 --tasks 10000 --connections 32]
+import { execFileSync, fork, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { openDatabase } from "../src/data";
+import { createProjectInput, createTaskInput } from "../src/domain";
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string", default: "5" },
+    tasks: { type: "string", default: "10000" },
+    connections: { type: "string", default: "32" },
+    help: { type: "boolean" },
+  },
+});
+if (values.help) {
+  console.info("Usage: npm run bench:http [-- --duration SECONDS --tasks N --connections N]   (needs wrk and taskset)");
+  process.exit(0);
+}
+const duration = Number(values.duration);
+const taskCount = Number(values.tasks);
+const cores = availableParallelism();
+const serverCore = "0";
+const loadCore = cores > 1 ? "1" : "0";
+
+const dir = mkdtempSync(join(tmpdir(), "taskrpc-bench-http-"));
+const children: ChildProcess[] = [];
+process.on("exit", () => {
+  for (const child of children) child.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// The database: tasks over 20 projects; lists read the first project, creates go to the last (so lists stay alike).
+const databasePath = join(dir, "bench.db");
+const database = openDatabase(databasePath);
+const projectIds = Array.from({ length: 20 }, (_, p) => database.write.createProject(createProjectInput.parse({ name: `Project ${p}` })).id);
+const taskIds: string[] = [];
+for (let i = 0; i < taskCount; i++) {
+  const task = database.write.createTask(
+    createTaskInput.parse({
+      projectId: projectIds[i % (projectIds.length - 1)],
+      title: `Task ${i}`,
+      description: i % 3 === 0 ? "call the bank about the invoice" : "",
+      priority: (["low", "normal", "high", "urgent"] as const)[i % 4],
+      dueDate: i % 2 ? `2026-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}` : null,
+      labels: i % 5 === 0 ? ["home"] : ["work", `l${i % 40}`],
+    }),
+  );
+  taskIds.push(task.id);
+}
+database.close();
+console.info(`seeded ${taskCount} tasks over ${projectIds.length} projects in ${databasePath}`);
+
+type Usage = { cpu: NodeJS.CpuUsage; rss: number };
+type Server = { name: string; url: string; child: ChildProcess; usage(): Promise<Usage> };
+
+async function start(name: string, kind: string, execArgv: string[]): Promise<Server> {
+  const child = fork(new URL("./http-server.ts", import.meta.url), [kind, databasePath], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  children.push(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("message", (message) => resolve((message as { url: string }).url));
+    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+  // Every thread of the server on one core; the load generator gets another.
+  execFileSync("taskset", ["-a", "-p", "-c", serverCore, String(child.pid)], { stdio: "ignore" });
+  const usage = () =>
+    new Promise<Usage>((resolve) => {
+      child.once("message", (message) => resolve(message as Usage));
+      child.send("usage");
+    });
+  return { name, url, child, usage };
+}
+
+const tsx = ["--import", "tsx"];
+const servers = [
+  await start("bare", "bare", tsx),
+  await start("stock tRPC", "taskrpc", [...tsx, "--import", new URL("./stock-adapter.mjs", import.meta.url).pathname]),
+  await start("taskrpc", "taskrpc", tsx),
+];
+
+const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
+const ids = taskIds.filter((_, i) => i % 97 === 0).slice(0, 100);
+const getPaths = ids.map((id) => `/trpc/tasks.get?input=${input({ id })}`);
+const batchPaths = ids.slice(0, 20).map((_, b) => {
+  const batch = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [i, { id: ids[(b * 10 + i) % ids.length] }]));
+  return `/trpc/${Array(10).fill("tasks.get").join(",")}?batch=1&input=${input(batch)}`;
+});
+const listPath = `/trpc/tasks.list?input=${input({ projectId: projectIds[0], limit: 50 })}`;
+const createBody = JSON.stringify({ projectId: projectIds.at(-1), title: "Benchmarked" });
+
+const rotating = (paths: string[]) =>
+  `local paths = {${paths.map((path) => JSON.stringify(path)).join(", ")}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n`;
+const cases = [
+  { name: "tasks.get", script: rotating(getPaths), path: getPaths[0]! },
+  { name: "10 × tasks.get batched", script: rotating(batchPaths), path: batchPaths[0]! },
+  { name: "tasks.list (50 rows)", script: "", path: listPath },
+  {
+    name: "tasks.create",
+    script: `wrk.method = "POST"\nwrk.body = ${JSON.stringify(createBody)}\nwrk.headers["content-type"] = "application/json"\n`,
+    path: "/trpc/tasks.create",
+  },
+];
+
+// The same bytes from every server before anything is measured (a created task differs only in id and times).
+const comparable = (text: string) => text.replace(/"(id|createdAt|updatedAt)":"[^"]*"/gu, '"$1":"…"');
+for (const { name, path } of cases) {
+  const bodies = await Promise.all(
+    servers.map(async ({ url }) => {
+      const response = await fetch(`${url}${path}`, name === "tasks.create" ? { method: "POST", headers: { "content-type": "application/json" }, body: createBody } : {});
+      return comparable(await response.text());
+    }),
+  );
+  if (new Set(bodies).size !== 1) throw new Error(`${name}: the servers answer differently:\n${bodies.join("\n")}`);
+}
+
+type Run = { rps: number; p50: string; p99: string; cpuPerRequest: number; errors: number };
+
+function wrk(url: string, scriptText: string, path: string, seconds: number): { requests: number; rps: number; p50: string; p99: string; errors: number } {
+  const script = join(dir, "case.lua");
+  writeFileSync(script, scriptText);
+  const output = execFileSync(
+    "taskset",
+    ["-c", loadCore, "wrk", "-t1", `-c${values.connections}`, `-d${seconds}s`, "--latency", "-s", script, `${url}${path}`],
+    { encoding: "utf8" },
+  );
+  const requests = Number(/(\d+) requests in/u.exec(output)?.[1] ?? 0);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/u.exec(output)?.[1] ?? 0);
+  const errors = Number(/Non-2xx or 3xx responses: (\d+)/u.exec(output)?.[1] ?? 0) + Number(/Socket errors:.*?(\d+)/u.exec(output)?.[1] ?? 0);
+  return { requests, rps, p50: /50%\s+(\S+)/u.exec(output)?.[1] ?? "?", p99: /99%\s+(\S+)/u.exec(output)?.[1] ?? "?", errors };
+}
+
+async function measure(server: Server, scriptText: string, path: string): Promise<Run> {
+  wrk(server.url, scriptText, path, 1);
+  const before = await server.usage();
+  const result = wrk(server.url, scriptText, path, duration);
+  const after = await server.usage();
+  const cpu = after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system;
+  return { rps: result.rps, p50: result.p50, p99: result.p99, cpuPerRequest: cpu / Math.max(1, result.requests), errors: result.errors };
+}
+
+console.info(`load average ${loadavg().map((load) => load.toFixed(2)).join(" ")} on ${cores} cores; ${duration} s a case, ${values.connections} connections`);
+const rows: string[][] = [];
+for (const { name, script, path } of cases) {
+  const [bare, stock, lean] = [await measure(servers[0]!, script, path), await measure(servers[1]!, script, path), await measure(servers[2]!, script, path)];
+  const errors = [bare, stock, lean].map((run) => run.errors).some((count) => count > 0) ? " (non-2xx!)" : "";
+  rows.push([
+    name + errors,
+    bare.rps.toFixed(0),
+    (stock.rps / bare.rps).toFixed(2),
+    (lean.rps / bare.rps).toFixed(2),
+    `${bare.p50} / ${bare.p99}`,
+    `${stock.p50} / ${stock.p99}`,
+    `${lean.p50} / ${lean.p99}`,
+    `${bare.cpuPerRequest.toFixed(0)} / ${stock.cpuPerRequest.toFixed(0)} / ${lean.cpuPerRequest.toFixed(0)}`,
+  ]);
+}
+const header = ["call", "bare req/s", "stock / bare", "taskrpc / bare", "bare p50 / p99", "stock p50 / p99", "taskrpc p50 / p99", "CPU µs/req bare / stock / taskrpc"];
+console.info(`| ${header.join(" | ")} |\n|${header.map(() => " --- |").join("")}`);
+for (const row of rows) console.info(`| ${row.join(" | ")} |`);
+const rss = await Promise.all(servers.map(async (server) => `${server.name} ${((await server.usage()).rss / 2 ** 20).toFixed(0)} MB`));
+console.info(`RSS after the run: ${rss.join(", ")}; load average ${loadavg().map((load) => load.toFixed(2)).join(" ")}`);
+process.exit(0);

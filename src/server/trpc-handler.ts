@@ -1,0 +1,305 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError, type AnyTRPCProcedure, type AnyTRPCRouter } from "@trpc/server";
+import { createHTTPHandler, type CreateHTTPHandlerOptions } from "@trpc/server/adapters/standalone";
+import { getHTTPStatusCode, type TRPCRequestInfo } from "@trpc/server/http";
+
+/**
+ * tRPC's HTTP wire for plain JSON queries, mutations and batches, answered without the Fetch Request, Response,
+ * Headers, streams and abort signals that tRPC's Node adapter builds for every request (most of a call's CPU).
+ * It follows tRPC 11's resolveResponse step by step with tRPC's own exported pieces, so status, body and headers
+ * are the stock adapter's (tests/server/trpc-handler.test.ts sends both the same requests); anything else the wire
+ * allows (streaming, subscriptions, form data, connection params, an unusual target or option) goes to the stock
+ * adapter itself. Takes the options createHTTPHandler takes.
+ */
+export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTTPHandlerOptions<TRouter>): RequestListener {
+  const stock = createHTTPHandler(opts);
+  const { router, responseMeta, onError } = opts;
+  const config = router._def._config;
+  const procedures = router._def.procedures as Record<string, AnyTRPCProcedure | undefined>;
+  const base = `/${trimSlashes(opts.basePath ?? "/")}`;
+  const leanable =
+    Object.keys(router._def.lazy).length === 0 &&
+    opts.allowMethodOverride !== true &&
+    opts.allowBatching !== false &&
+    opts.batching?.enabled !== false &&
+    opts.maxBatchSize === undefined &&
+    opts.middleware === undefined;
+
+  return (req, res) => {
+    const target = leanable ? plainTarget(req, base) : undefined;
+    if (!target) {
+      stock(req, res);
+      return;
+    }
+    respond(req, res, target).catch((cause: unknown) => internalFailure(req, res, cause));
+  };
+
+  async function respond(req: IncomingMessage, res: ServerResponse, { path: rawPath, search }: { path: string; search: URLSearchParams }) {
+    const isBatchCall = search.get("batch") === "1";
+    const headers = new Map<string, string>([["vary", "trpc-accept, accept"]]);
+    let info: TRPCRequestInfo | undefined;
+    let ctx: unknown;
+    try {
+      const paths = isBatchCall ? decodePath(rawPath).split(",") : [decodePath(rawPath)];
+      const calls = paths.map((path) => ({ path, procedure: lookUp(path) }));
+      // Subscriptions take the stock adapter's streams.
+      if (calls.some(({ procedure }) => procedure?._def.type === "subscription")) {
+        stock(req, res);
+        return;
+      }
+      const inputs = inputsOf(req.method === "GET" ? search.get("input") : (req as { body?: string }).body, isBatchCall, paths.length);
+      const types = [...new Set(calls.flatMap(({ procedure }) => (procedure ? [procedure._def.type] : [])))];
+      if (types.length > 1) throw new TRPCError({ code: "BAD_REQUEST", message: `Cannot mix procedure types in call: ${types.join(", ")}` });
+      info = requestInfo(req, res, {
+        isBatchCall,
+        type: types[0] ?? "unknown",
+        calls: calls.map(({ path, procedure }, batchIndex) => ({
+          batchIndex,
+          path,
+          procedure: procedure ?? null,
+          getRawInput: () => inputs.read(batchIndex),
+          result: () => inputs.result(batchIndex),
+        })),
+      });
+      let contextFailure: TRPCError | undefined;
+      try {
+        ctx = await opts.createContext?.({ req, res, info });
+      } catch (cause) {
+        contextFailure = getTRPCErrorFromUnknown(cause);
+      }
+      const results = await Promise.all(
+        info.calls.map(async (call): Promise<[TRPCError, undefined] | [undefined, unknown]> => {
+          const proc = call.procedure;
+          try {
+            if (!proc) throw new TRPCError({ code: "NOT_FOUND", message: `No procedure found on path "${call.path}"` });
+            const method = proc._def.type === "mutation" ? "POST" : "GET";
+            if (req.method !== method) {
+              headers.set("allow", method);
+              throw new TRPCError({
+                code: "METHOD_NOT_SUPPORTED",
+                message: `Unsupported ${req.method}-request to ${proc._def.type} procedure at path "${call.path}"`,
+              });
+            }
+            if (contextFailure) throw contextFailure;
+            const data: unknown = await proc({
+              path: call.path,
+              getRawInput: call.getRawInput,
+              ctx,
+              type: proc._def.type,
+              signal: undefined,
+              batchIndex: call.batchIndex,
+            });
+            return [undefined, data];
+          } catch (cause) {
+            const error = getTRPCErrorFromUnknown(cause);
+            onError?.({ error, path: call.path, input: call.result(), ctx, type: proc?._def.type ?? "unknown", req });
+            return [error, undefined];
+          }
+        }),
+      );
+      headers.set("content-type", "application/json");
+      if (!isBatchCall && isDataStream(results[0]?.[1])) {
+        throw new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: streamRefusal });
+      }
+      const errors: (TRPCError | undefined)[] = [];
+      const items = results.map(([error, data], index) => {
+        const call = info!.calls[index]!;
+        const failure = error ?? (isDataStream(data) ? new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: streamRefusal }) : undefined);
+        errors.push(failure);
+        if (!failure) return { result: { data: config.transformer.output.serialize(data) as unknown } };
+        const type = isBatchCall ? (call.procedure?._def.type ?? "unknown") : info!.type;
+        const shape = getTRPCErrorShape({ config, ctx, error: failure, input: call.result(), path: call.path, type });
+        return { error: config.transformer.output.serialize(shape) as unknown };
+      });
+      send(res, headers, items, errors, ctx, info, isBatchCall ? items : items[0]);
+    } catch (cause) {
+      const error = getTRPCErrorFromUnknown(cause);
+      const type = info?.type ?? "unknown";
+      onError?.({ error, path: undefined, input: undefined, ctx, type, req });
+      const shape = getTRPCErrorShape({ config, error, type, path: undefined, input: undefined, ctx });
+      const item = { error: config.transformer.output.serialize(shape) as unknown };
+      // A string body without a type gets this one from the Fetch Response tRPC answers with.
+      if (!headers.has("content-type")) headers.set("content-type", "text/plain;charset=UTF-8");
+      send(res, headers, item, [error], ctx, info, item);
+    }
+  }
+
+  function lookUp(path: string): AnyTRPCProcedure | undefined {
+    return procedures[path];
+  }
+
+  /** Status and headers as tRPC's initResponse sets them, then the body in one write (with a content-length). */
+  function send(
+    res: ServerResponse,
+    headers: Map<string, string>,
+    json: object | object[],
+    errors: (TRPCError | undefined)[],
+    ctx: unknown,
+    info: TRPCRequestInfo | undefined,
+    body: unknown,
+  ): void {
+    let status = getHTTPStatusCode(json as Parameters<typeof getHTTPStatusCode>[0], errors as TRPCError[]);
+    const meta = responseMeta?.({
+      ctx: ctx as never,
+      info,
+      paths: info?.calls.map((call) => call.path),
+      data: (Array.isArray(json) ? json : [json]) as never,
+      errors: errors.filter((error) => error !== undefined),
+      eagerGeneration: false,
+      type: info?.calls.find((call) => call.procedure?._def.type)?.procedure?._def.type ?? "unknown",
+    });
+    if (meta?.headers) {
+      const append = (name: string, value: string) => {
+        const key = name.toLowerCase();
+        const before = headers.get(key);
+        headers.set(key, before === undefined ? value : `${before}, ${value}`);
+      };
+      if (meta.headers instanceof Headers) for (const [name, value] of meta.headers) append(name, value);
+      else
+        for (const [name, value] of Object.entries(meta.headers)) {
+          if (Array.isArray(value)) for (const item of value) append(name, item);
+          else if (typeof value === "string") headers.set(name.toLowerCase(), value);
+        }
+    }
+    if (meta?.status) status = meta.status;
+    if (res.statusCode === 200) res.statusCode = status;
+    // In the order a Fetch Headers object iterates them, as the stock adapter copies them.
+    for (const name of [...headers.keys()].sort()) res.setHeader(name, headers.get(name)!);
+    res.end(JSON.stringify(body));
+  }
+
+  /** What the stock adapter answers when handling a request throws. */
+  function internalFailure(req: IncomingMessage, res: ServerResponse, cause: unknown): void {
+    const error = getTRPCErrorFromUnknown(cause);
+    onError?.({ error, path: undefined, input: undefined, ctx: undefined, type: "unknown", req });
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const shape = getTRPCErrorShape({ config, error, type: "unknown", path: undefined, input: undefined, ctx: undefined });
+    res.statusCode = shape.data.httpStatus;
+    res.end(JSON.stringify({ error: config.transformer.output.serialize(shape) as unknown }));
+  }
+
+  /** The inputs of the calls, parsed once, when a procedure first asks (as tRPC's json content handler does). */
+  function inputsOf(raw: string | null | undefined, isBatchCall: boolean, count: number) {
+    let parsed: Record<number, unknown> | undefined;
+    let failure: TRPCError | undefined;
+    const parse = (): Record<number, unknown> => {
+      const inputs: unknown = raw ? JSON.parse(raw) : undefined;
+      const result = Object.create(null) as Record<number, unknown>;
+      if (inputs === undefined) return result;
+      if (!isBatchCall) {
+        result[0] = config.transformer.input.deserialize(inputs);
+        return result;
+      }
+      if (!isObject(inputs)) throw new TRPCError({ code: "BAD_REQUEST", message: '"input" needs to be an object when doing a batch call' });
+      for (let index = 0; index < count; index++) {
+        const input = inputs[index];
+        if (input !== undefined) result[index] = config.transformer.input.deserialize(input);
+      }
+      return result;
+    };
+    return {
+      read: async (index: number): Promise<unknown> => {
+        if (!parsed && !failure) {
+          try {
+            parsed = parse();
+          } catch (cause) {
+            failure =
+              cause instanceof TRPCError
+                ? cause
+                : new TRPCError({ code: "BAD_REQUEST", message: cause instanceof Error ? cause.message : "Invalid input", cause });
+          }
+        }
+        if (failure) throw failure;
+        return parsed![index];
+      },
+      result: (index: number): unknown => parsed?.[index],
+    };
+  }
+}
+
+const streamRefusal = "Cannot use stream-like response in non-streaming request - use httpBatchStreamLink";
+
+const trimSlashes = (path: string) => path.replace(/^\//u, "").replace(/\/$/u, "");
+
+/**
+ * A plain call's procedure path and query, or undefined when the stock adapter must answer: another method or
+ * content type, a streaming accept header, connection params, a POST body not read into req.body, or a target
+ * the WHATWG URL parser could rewrite (only then would reading it as text differ from tRPC's `new URL`).
+ */
+function plainTarget(req: IncomingMessage, base: string): { path: string; search: URLSearchParams } | undefined {
+  const { method, headers, url = "" } = req;
+  if (method !== "GET" && method !== "POST") return undefined;
+  if (headers["trpc-accept"] !== undefined || headers.accept?.includes("application/jsonl")) return undefined;
+  const type = headers["content-type"];
+  if (type !== undefined && type.split(";", 1)[0]!.trim().toLowerCase() !== "application/json") return undefined;
+  if (method === "POST" && typeof (req as { body?: unknown }).body !== "string") return undefined;
+  if (url.includes("#")) return undefined;
+  const mark = url.indexOf("?");
+  const pathname = mark === -1 ? url : url.slice(0, mark);
+  if (!pathname.startsWith(`${base}/`)) return undefined;
+  const path = pathname.slice(base.length + 1);
+  if (!plainPath.test(path)) return undefined;
+  const search = new URLSearchParams(mark === -1 ? "" : url.slice(mark + 1));
+  if (search.has("connectionParams")) return undefined;
+  return { path, search };
+}
+
+/** One path segment that no URL parser rewrites (no dot segment, no character it would encode). */
+const plainPath = /^[\w,-][\w.,%-]*$/u;
+
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch (cause) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: `Invalid URL-encoding in path "${path}"`, cause });
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return !!value && !Array.isArray(value) && typeof value === "object";
+}
+
+const isPromise = (value: unknown) =>
+  (isObject(value) || typeof value === "function") &&
+  typeof (value as { then?: unknown }).then === "function" &&
+  typeof (value as { catch?: unknown }).catch === "function";
+
+const isAsyncIterable = (value: unknown) => isObject(value) && Symbol.asyncIterator in value;
+
+/** tRPC refuses to put promises or iterators into a plain JSON answer. */
+function isDataStream(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  if (isAsyncIterable(value)) return true;
+  const values = Object.values(value);
+  return values.some(isPromise) || values.some(isAsyncIterable);
+}
+
+/** The request's info for createContext and responseMeta; its signal and URL are made only when asked for. */
+function requestInfo(
+  req: IncomingMessage,
+  res: ServerResponse,
+  fields: Pick<TRPCRequestInfo, "isBatchCall" | "type" | "calls">,
+): TRPCRequestInfo {
+  let controller: AbortController | undefined;
+  let url: URL | undefined;
+  return {
+    ...fields,
+    accept: null,
+    connectionParams: null,
+    get signal() {
+      if (!controller) {
+        const aborter = new AbortController();
+        controller = aborter;
+        res.once("close", () => !res.writableEnded && aborter.abort());
+      }
+      return controller.signal;
+    },
+    get url() {
+      url ??= new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+      return url;
+    },
+  };
+}
