@@ -13,6 +13,19 @@ import * as schema from "../../src/data/schema";
 
 type Journal = { entries: { idx: number; tag: string }[] };
 
+/** A database in `dir` migrated as this build was before migration `idx`: a copy of the folder with the journal cut there. */
+function migratedBefore(dir: string, idx: number): { file: string; old: Database.Database } {
+  const before = join(dir, "drizzle");
+  cpSync(migrationsFolder, before, { recursive: true });
+  const journal = JSON.parse(readFileSync(join(before, "meta/_journal.json"), "utf8")) as Journal;
+  journal.entries = journal.entries.filter((entry) => entry.idx < idx);
+  writeFileSync(join(before, "meta/_journal.json"), JSON.stringify(journal));
+  const file = join(dir, "old.db");
+  const old = new Database(file);
+  migrate(drizzle(old), { migrationsFolder: before });
+  return { file, old };
+}
+
 describe("migrations", () => {
   it("match the Drizzle schema: generating a migration now would produce nothing (run npm run db:generate)", async () => {
     const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta/_journal.json"), "utf8")) as Journal;
@@ -31,15 +44,7 @@ describe("the scale migration on an existing database", () => {
   it("backfills project counts, label counts and the archived flag of tasks", () => {
     const dir = mkdtempSync(join(tmpdir(), "taskrpc-migrate-"));
     try {
-      // The migrations as they were before 0003: a copy of the folder with the journal cut there.
-      const before = join(dir, "drizzle");
-      cpSync(migrationsFolder, before, { recursive: true });
-      const journal = JSON.parse(readFileSync(join(before, "meta/_journal.json"), "utf8")) as Journal;
-      journal.entries = journal.entries.filter((entry) => entry.idx < 3);
-      writeFileSync(join(before, "meta/_journal.json"), JSON.stringify(journal));
-      const file = join(dir, "old.db");
-      const old = new Database(file);
-      migrate(drizzle(old), { migrationsFolder: before });
+      const { file, old } = migratedBefore(dir, 3);
       const at = "2026-01-01T00:00:00.000Z";
       const project = old.prepare(
         "insert into projects (id, name, description, search_text, archived, archived_at, version, created_at, updated_at) values (?, ?, '', ?, ?, null, 1, ?, ?)",
@@ -98,14 +103,7 @@ describe("the counters migration on an existing database", () => {
   it("backfills counts by priority, due date and label, and keeps them through writes", () => {
     const dir = mkdtempSync(join(tmpdir(), "taskrpc-migrate-"));
     try {
-      const before = join(dir, "drizzle");
-      cpSync(migrationsFolder, before, { recursive: true });
-      const journal = JSON.parse(readFileSync(join(before, "meta/_journal.json"), "utf8")) as Journal;
-      journal.entries = journal.entries.filter((entry) => entry.idx < 4);
-      writeFileSync(join(before, "meta/_journal.json"), JSON.stringify(journal));
-      const file = join(dir, "old.db");
-      const old = new Database(file);
-      migrate(drizzle(old), { migrationsFolder: before });
+      const { file, old } = migratedBefore(dir, 4);
       const at = "2026-01-01T00:00:00.000Z";
       const project = old.prepare(
         "insert into projects (id, name, description, search_text, archived, archived_at, version, created_at, updated_at) values (?, ?, '', ?, 0, null, 1, ?, ?)",
