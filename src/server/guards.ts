@@ -35,9 +35,13 @@ export function requestTarget(req: IncomingMessage): URL {
   throw new Refusal("BAD_REQUEST", "Malformed request target: give a path such as /trpc/projects.list");
 }
 
+/** The last Host header accepted, parsed: a client sends the same one on every request, so it is parsed once. */
+let lastHost: { header: string; url: Readonly<URL> } | undefined;
+
 /** The Host header's host[:port], normalised; a missing or malformed one is refused. */
-export function requestHost(req: IncomingMessage): URL {
+export function requestHost(req: IncomingMessage): Readonly<URL> {
   const host = req.headers.host ?? "";
+  if (lastHost?.header === host) return lastHost.url;
   let url: URL | undefined;
   try {
     url = new URL(`http://${host}`);
@@ -47,11 +51,12 @@ export function requestHost(req: IncomingMessage): URL {
   if (!url || host === "" || url.username !== "" || url.password !== "" || url.pathname !== "/" || url.search !== "" || url.hash !== "") {
     throw new Refusal("BAD_REQUEST", "Missing or malformed Host header");
   }
+  lastHost = { header: host, url };
   return url;
 }
 
 /** Against DNS rebinding: a page of any site can have its own name resolve to 127.0.0.1, but keeps its name in Host. */
-export function checkHost(host: URL, options: GuardOptions, loopbackOnly: boolean): void {
+export function checkHost(host: Readonly<URL>, options: GuardOptions, loopbackOnly: boolean): void {
   const name = host.hostname;
   if (loopbackHostNames.has(name) || options.allowedHosts.includes(name)) return;
   // On another address, any host name is served unless ALLOWED_HOSTS narrows it.
@@ -63,7 +68,7 @@ export function checkHost(host: URL, options: GuardOptions, loopbackOnly: boolea
  * A request a browser sends from a page of another site carries that site's Origin: refused unless the origin is
  * listed (then it gets CORS answers). Returns the listed origin to echo, if any.
  */
-export function checkOrigin(req: IncomingMessage, host: URL, options: GuardOptions): string | undefined {
+export function checkOrigin(req: IncomingMessage, host: Readonly<URL>, options: GuardOptions): string | undefined {
   const origin = req.headers.origin;
   if (origin === undefined) return undefined;
   if (options.corsOrigins.includes(origin)) return origin;

@@ -46,7 +46,7 @@ export function createTaskServer(
   // One context maker for /trpc and /api, so both pass the same access checks.
   const contextOf = ({ req }: { req: IncomingMessage }) => {
     const context = createContext(repositories, { authorization: req.headers.authorization });
-    noteToken(context.tokenName);
+    noteToken(req, context.tokenName);
     return context;
   };
   const observability = createObservability(log, () => repositories.sizeBytes?.() ?? 0);
@@ -54,11 +54,12 @@ export function createTaskServer(
     router: appRouter,
     basePath: "/trpc/",
     createContext: contextOf,
-    // tRPC sets its own Vary header over the one set before it: this adds Origin to it.
-    responseMeta: () => ({ headers: new Headers([["vary", "Origin"]]) }),
-    onError: ({ error, path }) => {
-      noteFailure(reasonOf(error), path);
-      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, procedure: path, requestId: requestId() }, "procedure failed");
+    // tRPC sets its own Vary header over the one set before it: this adds Origin to it (a list is appended; a plain
+    // object, not a Fetch Headers, which costs more to make and read than the rest of the answer's headers).
+    responseMeta: () => ({ headers: { vary: ["Origin"] } }),
+    onError: ({ error, path, req }) => {
+      noteFailure(req, reasonOf(error), path);
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, procedure: path, requestId: requestId(req) }, "procedure failed");
     },
   });
 
@@ -98,7 +99,7 @@ export function createTaskServer(
       if ((target.pathname === "/api" || target.pathname.startsWith("/api/")) && req.method === "OPTIONS") {
         return preflight(res, corsOrigin, "GET, POST, PATCH, DELETE");
       }
-      if (target.pathname === "/readyz" && req.method === "GET") return ready(res);
+      if (target.pathname === "/readyz" && req.method === "GET") return ready(req, res);
       if (metrics && target.pathname === "/metrics" && req.method === "GET") {
         // Whenever tokens are live, as the API: the metrics tell how the service is used.
         if (contextOf({ req }).access === "none") throw new Refusal("UNAUTHORIZED", "GET /metrics needs an access token (read or write)");
@@ -109,7 +110,7 @@ export function createTaskServer(
       if (rest(req, res, target)) return;
       if (panelHtml && target.pathname === "/panel" && (req.method === "GET" || req.method === "HEAD")) {
         const html = await panelHtml().catch((error: unknown) => {
-          log.error({ err: error, requestId: requestId() }, "the panel could not be rendered");
+          log.error({ err: error, requestId: requestId(req) }, "the panel could not be rendered");
           throw internalError();
         });
         res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(req.method === "HEAD" ? undefined : html);
@@ -118,7 +119,7 @@ export function createTaskServer(
       throw new Refusal("NOT_FOUND", "Not found");
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
-      noteFailure(error.reason);
+      noteFailure(req, error.reason);
       // A body left unread may still be arriving: the connection ends with this answer, so that nothing of it is
       // taken for a next request, nor answered a second time if it times out.
       const bodyDeclared = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
@@ -128,12 +129,12 @@ export function createTaskServer(
   }
 
   /** Ready while not shutting down and the database answers a query; 503 otherwise, saying why. */
-  function ready(res: ServerResponse) {
+  function ready(req: IncomingMessage, res: ServerResponse) {
     let problem = closing ? "shutting down" : undefined;
     try {
       if (!problem) repositories.ping?.();
     } catch (error) {
-      log.warn({ err: error, requestId: requestId() }, "not ready: the database does not answer");
+      log.warn({ err: error, requestId: requestId(req) }, "not ready: the database does not answer");
       problem = "the database does not answer";
     }
     const body = problem ? { status: "unavailable", reason: problem, version } : { status: "ready", version };
@@ -148,8 +149,8 @@ export function createTaskServer(
     if (closing) res.setHeader("connection", "close");
     // The last guard: whatever goes wrong answers this request (INTERNAL), and the server goes on.
     handle(req, res).catch((error: unknown) => {
-      noteFailure("INTERNAL");
-      log.error({ err: error, requestId: requestId() }, "request failed");
+      noteFailure(req, "INTERNAL");
+      log.error({ err: error, requestId: requestId(req) }, "request failed");
       try {
         sendRefusal(res, internalError());
       } catch {

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pino, type Logger } from "pino";
@@ -28,6 +27,9 @@ export async function createLogger(level: LogLevel, stdout: { isTTY?: boolean; f
 /** What one request did, filled in while it is answered, for its log line and the metrics. */
 type RequestRecord = {
   id: string;
+  /** The target's path, and whether it asks for a batch (read once, when the request arrives). */
+  path: string | undefined;
+  batch: boolean;
   /** Procedures called, in order (a batch has several). */
   procedures: string[];
   /** The reason of each failed procedure, and of a refusal of the whole request. */
@@ -36,29 +38,30 @@ type RequestRecord = {
   tokenName?: string;
 };
 
-const current = new AsyncLocalStorage<RequestRecord>();
+/** Each request's record, kept by its request object (which every step that notes something has at hand). */
+const records = new WeakMap<IncomingMessage, RequestRecord>();
 
 /** The procedures a request calls (REST knows its one; /trpc's are read from its path). */
-export function noteProcedures(procedures: string[]): void {
-  const record = current.getStore();
+export function noteProcedures(req: IncomingMessage, procedures: string[]): void {
+  const record = records.get(req);
   if (record) record.procedures = procedures;
 }
 
 /** A call failed (procedure given) or the whole request was refused (none), with this reason. */
-export function noteFailure(reason: string, procedure?: string): void {
-  const record = current.getStore();
+export function noteFailure(req: IncomingMessage, reason: string, procedure?: string): void {
+  const record = records.get(req);
   if (!record) return;
   if (procedure !== undefined) record.reasons.set(procedure, reason);
   record.reason ??= reason;
 }
 
-export function noteToken(name: string | undefined): void {
-  const record = current.getStore();
+export function noteToken(req: IncomingMessage, name: string | undefined): void {
+  const record = records.get(req);
   if (record && name !== undefined) record.tokenName = name;
 }
 
-/** The id of the request under way (to tie an error line to its request line). */
-export const requestId = (): string | undefined => current.getStore()?.id;
+/** The id of a request (to tie an error line to its request line). */
+export const requestId = (req: IncomingMessage): string | undefined => records.get(req)?.id;
 
 /** A client's id is kept when it is short and plain (it goes into logs and headers), else a new one is made. */
 const acceptableId = /^[\w.:-]{1,128}$/u;
@@ -70,7 +73,7 @@ const labelOf = (procedure: string) => (procedureNames.has(procedure) ? procedur
 /** The request's target, or none: a fault reading it (the server answers it INTERNAL) must not stop the log line. */
 function targetOf(req: IncomingMessage): URL | undefined {
   try {
-    return URL.canParse(req.url ?? "", "http://x") ? new URL(req.url ?? "", "http://x") : undefined;
+    return new URL(req.url ?? "", "http://x");
   } catch {
     return undefined;
   }
@@ -120,37 +123,47 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
     },
   });
 
+  // A labelled child per label set, looked up once: prom-client would otherwise hash the labels on every count.
+  const counters = new Map<string, Counter.Internal>();
+  const timers = new Map<string, Histogram.Internal<"procedure">>();
+  function count(procedure: string, reason: string, status: string) {
+    const key = `${procedure} ${reason} ${status}`;
+    let child = counters.get(key);
+    if (!child) counters.set(key, (child = requests.labels({ procedure, reason, status })));
+    child.inc();
+  }
+  function time(procedure: string, seconds: number) {
+    let child = timers.get(procedure);
+    if (!child) timers.set(procedure, (child = duration.labels({ procedure })));
+    child.observe(seconds);
+  }
+
   function finish(req: IncomingMessage, res: ServerResponse, record: RequestRecord, started: bigint) {
     inFlight.dec();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const status = res.statusCode;
-    const answered = res.writableFinished;
-    const url = targetOf(req);
-    const batch = record.procedures.length > 1 || url?.searchParams.get("batch") === "1";
+    const batch = record.procedures.length > 1 || record.batch;
     // In a batch where some calls failed, the others succeeded; otherwise a refusal is the whole request's.
     const reasonOf = (procedure: string) =>
       record.reasons.get(procedure) ?? (record.reasons.size > 0 ? "OK" : record.reason) ?? (status < 400 ? "OK" : undefined);
+    const statusLabel = String(status);
     for (const procedure of record.procedures.length > 0 ? record.procedures : ["none"]) {
       const label = record.procedures.length > 0 ? labelOf(procedure) : "none";
-      requests.inc({ procedure: label, reason: reasonOf(procedure) ?? (status < 500 ? "VALIDATION" : "INTERNAL"), status: String(status) });
-      duration.observe({ procedure: label }, seconds);
+      count(label, reasonOf(procedure) ?? (status < 500 ? "VALIDATION" : "INTERNAL"), statusLabel);
+      time(label, seconds);
     }
-    log.info(
-      {
-        requestId: record.id,
-        method: req.method,
-        // The path only: a query may carry a call's input, which is the users' data.
-        path: url?.pathname,
-        ...(batch ? { procedures: record.procedures } : record.procedures[0] !== undefined && { procedure: record.procedures[0] }),
-        status,
-        ...(record.reason !== undefined && { reason: record.reason }),
-        ...(batch && record.reasons.size > 0 && { reasons: Object.fromEntries(record.reasons) }),
-        durationMs: Math.round(seconds * 1e4) / 10,
-        ...(record.tokenName !== undefined && { token: record.tokenName }),
-        ...(!answered && { aborted: true }),
-      },
-      "request",
-    );
+    // Built field by field, in the order of the line, rather than by spreading a literal per optional field.
+    // The path only: a query may carry a call's input, which is the users' data.
+    const line: Record<string, unknown> = { requestId: record.id, method: req.method, path: record.path };
+    if (batch) line.procedures = record.procedures;
+    else if (record.procedures[0] !== undefined) line.procedure = record.procedures[0];
+    line.status = status;
+    if (record.reason !== undefined) line.reason = record.reason;
+    if (batch && record.reasons.size > 0) line.reasons = Object.fromEntries(record.reasons);
+    line.durationMs = Math.round(seconds * 1e4) / 10;
+    if (record.tokenName !== undefined) line.token = record.tokenName;
+    if (!res.writableFinished) line.aborted = true;
+    log.info(line, "request");
   }
 
   return {
@@ -159,10 +172,18 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
       const given = req.headers["x-request-id"];
       const id = typeof given === "string" && acceptableId.test(given) ? given : randomUUID();
       res.setHeader("x-request-id", id);
-      const record: RequestRecord = { id, procedures: trpcProcedures(targetOf(req)), reasons: new Map() };
+      const url = targetOf(req);
+      const record: RequestRecord = {
+        id,
+        path: url?.pathname,
+        batch: url?.searchParams.get("batch") === "1",
+        procedures: trpcProcedures(url),
+        reasons: new Map(),
+      };
+      records.set(req, record);
       inFlight.inc();
       res.once("close", () => finish(req, res, record, started));
-      current.run(record, handle);
+      handle();
     },
     metrics: async () => ({ contentType: registry.contentType, text: await registry.metrics() }),
   };

@@ -119,7 +119,7 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
       }
       const { compiled, values } = found;
       const { route } = compiled;
-      noteProcedures([route.procedure]);
+      noteProcedures(req, [route.procedure]);
       const params = Object.fromEntries(compiled.keys.map((key, index) => [key, decodeURIComponent(values[index] ?? "")]));
       let given: unknown;
       if (takesBody(route)) {
@@ -149,10 +149,10 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
       const error =
         cause instanceof URIError ? new TRPCError({ code: "BAD_REQUEST", message: "The path is not valid percent-encoding" }) : getTRPCErrorFromUnknown(fromRefusal(cause, res));
       const path = found?.compiled.route.procedure;
-      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, procedure: path, requestId: requestId() }, "procedure failed");
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, procedure: path, requestId: requestId(req) }, "procedure failed");
       const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "unknown", path, input, ctx });
       const { reason, issues, httpStatus } = shape.data;
-      noteFailure(reason, path);
+      noteFailure(req, reason, path);
       res.writeHead(httpStatus, jsonHeaders).end(JSON.stringify({ error: { reason, message: shape.message, ...(issues && { issues }) } }));
     }
   }
@@ -161,8 +161,8 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
     if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
       call(req, res, url).catch((error: unknown) => {
         // Only a fault in answering the refusal itself gets here; the request still gets an answer.
-        noteFailure("INTERNAL");
-        log.error({ err: error, requestId: requestId() }, "request failed");
+        noteFailure(req, "INTERNAL");
+        log.error({ err: error, requestId: requestId(req) }, "request failed");
         if (!res.headersSent) res.writeHead(500, jsonHeaders).end(JSON.stringify({ error: { reason: "INTERNAL", message: "Internal server error" } }));
       });
       return true;
