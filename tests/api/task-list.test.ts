@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { TestClient } from "../support/client";
 import { createTestClient, expectReason } from "../support/client";
+import { openDatabaseCopy } from "../support/database";
 import { ids, listAllTasks, makeProject, makeTask, type TaskQuery, type TaskSort } from "./fixtures";
 
 type Task = Awaited<ReturnType<typeof makeTask>>;
@@ -85,9 +86,18 @@ describe("tasks.list items", () => {
 });
 
 describe("tasks.list filters", () => {
+  // These tests only read: one seeded store serves them all.
+  let client: TestClient;
+  let seeded: Awaited<ReturnType<typeof seed>>;
+  beforeAll(async () => {
+    const database = openDatabaseCopy();
+    client = createTestClient(database);
+    seeded = await seed(client);
+    return () => database.close();
+  });
+
   it("projectId takes one id or a list of ids", async () => {
-    const client = createTestClient();
-    const { home, work, t } = await seed(client);
+    const { home, work, t } = seeded;
     expect(sorted((await client.tasks.list.query({ projectId: home.id })).items)).toEqual(sorted([t.milk, t.bread]));
     expect(sorted((await client.tasks.list.query({ projectId: [work.id] })).items)).toEqual(sorted([t.report, t.review, t.plan]));
     expect(sorted((await client.tasks.list.query({ projectId: [home.id, work.id] })).items)).toEqual(
@@ -97,8 +107,7 @@ describe("tasks.list filters", () => {
   });
 
   it("status chooses open, completed or all tasks", async () => {
-    const client = createTestClient();
-    const { home, t } = await seed(client);
+    const { home, t } = seeded;
     expect(sorted((await client.tasks.list.query({ projectId: home.id, status: "open" })).items)).toEqual(sorted([t.milk, t.bread]));
     expect(sorted((await client.tasks.list.query({ projectId: home.id, status: "completed" })).items)).toEqual(sorted([t.taxes]));
     expect(sorted((await client.tasks.list.query({ projectId: home.id, status: "all" })).items)).toEqual(sorted([t.milk, t.bread, t.taxes]));
@@ -106,8 +115,7 @@ describe("tasks.list filters", () => {
   });
 
   it("search needs every term, case-insensitively, in the title or the description", async () => {
-    const client = createTestClient();
-    const { t } = await seed(client);
+    const { t } = seeded;
     const search = async (text: string) => sorted((await client.tasks.list.query({ search: text, status: "all" })).items);
     expect(await search("milk")).toEqual(sorted([t.milk]));
     expect(await search("BUY")).toEqual(sorted([t.milk, t.bread]));
@@ -126,26 +134,24 @@ describe("tasks.list filters", () => {
   });
 
   it("search treats quotes and operators as plain text", async () => {
-    const client = createTestClient();
-    const project = await makeProject(client);
-    const quoted = await makeTask(client, project.id, { title: 'Say "hello" AND NOT bye*' });
-    await makeTask(client, project.id, { title: "hello there" });
+    const own = createTestClient();
+    const project = await makeProject(own);
+    const quoted = await makeTask(own, project.id, { title: 'Say "hello" AND NOT bye*' });
+    await makeTask(own, project.id, { title: "hello there" });
     for (const text of ['"hello"', "bye*", "AND NOT", 'say "hello" and']) {
-      expect(ids((await client.tasks.list.query({ search: text })).items), text).toEqual([quoted.id]);
+      expect(ids((await own.tasks.list.query({ search: text })).items), text).toEqual([quoted.id]);
     }
-    expect((await client.tasks.list.query({ search: "OR" })).items).toEqual([]);
+    expect((await own.tasks.list.query({ search: "OR" })).items).toEqual([]);
   });
 
   it("priority matches any of the given priorities", async () => {
-    const client = createTestClient();
-    const { t } = await seed(client);
+    const { t } = seeded;
     expect(sorted((await client.tasks.list.query({ priority: ["high", "urgent"] })).items)).toEqual(sorted([t.milk, t.report, t.review]));
     expect(sorted((await client.tasks.list.query({ priority: ["low"], status: "all" })).items)).toEqual(sorted([t.taxes, t.plan]));
   });
 
   it("labels matches tasks with at least one of the labels, case-insensitively", async () => {
-    const client = createTestClient();
-    const { t } = await seed(client);
+    const { t } = seeded;
     expect(sorted((await client.tasks.list.query({ labels: ["ERRAND"] })).items)).toEqual(sorted([t.milk, t.bread]));
     expect(sorted((await client.tasks.list.query({ labels: ["code", "Food"] })).items)).toEqual(sorted([t.milk, t.review, t.plan]));
     expect(sorted((await client.tasks.list.query({ labels: [" admin "], status: "all" })).items)).toEqual(sorted([t.taxes, t.plan]));
@@ -153,8 +159,7 @@ describe("tasks.list filters", () => {
   });
 
   it("dueFrom and dueTo are inclusive and leave out tasks without a due date", async () => {
-    const client = createTestClient();
-    const { t } = await seed(client);
+    const { t } = seeded;
     const due = async (query: TaskQuery) => sorted((await client.tasks.list.query({ status: "all", ...query })).items);
     expect(await due({ dueFrom: "2026-03-10" })).toEqual(sorted([t.milk, t.taxes, t.review]));
     expect(await due({ dueTo: "2026-03-01" })).toEqual(sorted([t.report, t.call]));
@@ -165,15 +170,13 @@ describe("tasks.list filters", () => {
   });
 
   it("hasDueDate chooses tasks with or without a due date", async () => {
-    const client = createTestClient();
-    const { t } = await seed(client);
+    const { t } = seeded;
     expect(sorted((await client.tasks.list.query({ hasDueDate: false, status: "all" })).items)).toEqual(sorted([t.bread, t.plan]));
     expect(sorted((await client.tasks.list.query({ hasDueDate: true })).items)).toEqual(sorted([t.milk, t.report, t.review]));
   });
 
   it("leaves out tasks of archived projects unless includeArchivedProjects or the project is named", async () => {
-    const client = createTestClient();
-    const { attic, home, t } = await seed(client);
+    const { attic, home, t } = seeded;
     expect(ids((await client.tasks.list.query({ search: "box" })).items)).toEqual([]);
     expect(ids((await client.tasks.list.query({ search: "box", includeArchivedProjects: false })).items)).toEqual([]);
     expect(ids((await client.tasks.list.query({ search: "box", includeArchivedProjects: true })).items)).toEqual([t.box.id]);
@@ -187,8 +190,7 @@ describe("tasks.list filters", () => {
   });
 
   it("applies every given filter together (AND)", async () => {
-    const client = createTestClient();
-    const { home, work, t } = await seed(client);
+    const { home, work, t } = seeded;
     expect(ids((await client.tasks.list.query({ projectId: [home.id, work.id], priority: ["high"], labels: ["code"] })).items)).toEqual([t.review.id]);
     expect(ids((await client.tasks.list.query({ search: "buy", hasDueDate: true })).items)).toEqual([t.milk.id]);
     expect(ids((await client.tasks.list.query({ labels: ["admin"], status: "completed", dueTo: "2026-12-31" })).items)).toEqual([t.taxes.id]);
@@ -197,8 +199,7 @@ describe("tasks.list filters", () => {
   });
 
   it("tasks.count agrees with tasks.list for every filter", async () => {
-    const client = createTestClient();
-    const { home, work, attic } = await seed(client);
+    const { home, work, attic } = seeded;
     const filters: TaskQuery[] = [
       {},
       { status: "all" },

@@ -34,6 +34,14 @@ function inputKeys(procedure: Procedure): string[] {
   return Object.keys((input as { properties?: object }).properties ?? {});
 }
 
+// Help output does not change between calls: each command's help is rendered once for the tests that read it.
+const helps = new Map<string, Promise<Run>>();
+function helpOf(path: string): Promise<Run> {
+  let run = helps.get(path);
+  if (!run) helps.set(path, (run = taskrpc([...path.split("."), "--help"])));
+  return run;
+}
+
 describe("taskrpc --help", () => {
   it("lists serve and every procedure of the router as a command", async () => {
     const run = await taskrpc(["--help"]);
@@ -51,7 +59,7 @@ describe("taskrpc --help", () => {
   });
 
   it.each(procedures)("%s --help lists a flag for every input field, and --db", async (path, procedure) => {
-    const run = await taskrpc([...path.split("."), "--help"]);
+    const run = await helpOf(path);
     expect(run).toMatchObject({ code: 0, stderr: "" });
     const keys = inputKeys(procedure);
     expect(keys.length).toBeGreaterThan(0);
@@ -59,7 +67,7 @@ describe("taskrpc --help", () => {
   });
 
   it.each(procedures)("%s --help says what the command does and what each flag means", async (path, procedure) => {
-    const run = await taskrpc([...path.split("."), "--help"]);
+    const run = await helpOf(path);
     // Commander wraps long lines; compare with the whitespace folded.
     const help = run.stdout.replace(/\s+/gu, " ");
     expect(help).toContain(commandDescriptions[path]);

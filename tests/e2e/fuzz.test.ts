@@ -10,7 +10,7 @@ import { serveInProcess } from "../support/server";
  * shape with a `data.reason`, it logs no fault of its own, and it still answers /healthz afterwards.
  * FUZZ_RUNS sets the number of requests (`npm run test:fuzz` makes a long run); FUZZ_SEED replays a failure.
  */
-const runs = Number(process.env.FUZZ_RUNS ?? 300);
+const runs = Number(process.env.FUZZ_RUNS ?? 100);
 const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
 const procedures = Object.keys(appRouter._def.procedures);

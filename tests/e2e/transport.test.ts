@@ -188,18 +188,21 @@ describe("slow clients", () => {
   it("are answered 408 and disconnected after the request timeout, whether the headers or the body dribble", async () => {
     const { url } = await serveInProcess({ headersTimeoutMs: 500, requestTimeoutMs: 1000 });
     const dribble = (head: string) => [...head].map((byte) => byte);
-    const headers = await sendRaw(url, dribble("GET /trpc/projects.list HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"), {
-      gapMs: 200,
-      keepOpen: true,
-    });
+    const body = JSON.stringify({ name: "One byte at a time" });
+    // Two connections at once: the test waits out both timeouts together rather than one after the other.
+    const [headers, slowBody] = await Promise.all([
+      sendRaw(url, dribble("GET /trpc/projects.list HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"), {
+        gapMs: 200,
+        keepOpen: true,
+      }),
+      sendRaw(
+        url,
+        [`POST /trpc/projects.create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`, ...dribble(body)],
+        { gapMs: 200, keepOpen: true },
+      ),
+    ]);
     expect(headers?.status).toBe(408);
     expect(errorOfRaw(headers).data).toMatchObject({ code: "TIMEOUT", reason: "VALIDATION" });
-    const body = JSON.stringify({ name: "One byte at a time" });
-    const slowBody = await sendRaw(
-      url,
-      [`POST /trpc/projects.create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`, ...dribble(body)],
-      { gapMs: 200, keepOpen: true },
-    );
     expect(slowBody?.status).toBe(408);
     expect(errorOfRaw(slowBody).data.reason).toBe("VALIDATION");
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
