@@ -10,6 +10,9 @@ export default mergeConfig(
   defineConfig({
     test: {
       exclude: ["tests/e2e/process.test.ts", "tests/cli/bin.test.ts", "tests/browser/**", "tests/layers/**", "node_modules/**"],
+      // Generated files are compared with what the sources render now; Stryker's instrumented sources render
+      // differently, so those staleness checks would fail the initial run. npm test keeps them.
+      testNamePattern: /^(?!.*(rendered it from the current router|is what `npm run docs:api` writes|npm run docs:config)).*$/u,
     },
   }),
 );
