@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../support/server";
-import { launchChromium } from "./support/chromium";
+import { keepOffline, launchChromium } from "./support/chromium";
 
 const artifact = fileURLToPath(new URL("../../artifacts/docs.png", import.meta.url));
 
@@ -27,14 +27,7 @@ describe("the API reference page at /docs", () => {
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(error.message));
     page.on("console", (message) => message.type() === "error" && problems.push(message.text()));
-    const blocked: string[] = [];
-    await page.route("**/*", (route) => {
-      const { protocol, hostname } = new URL(route.request().url());
-      const local = protocol === "data:" || hostname === "127.0.0.1" || hostname === "localhost";
-      if (local) return route.continue();
-      blocked.push(route.request().url());
-      return route.abort();
-    });
+    const blocked = await keepOffline(page, ({ protocol, hostname }) => protocol === "data:" || hostname === "127.0.0.1" || hostname === "localhost");
 
     const response = await page.goto(`${server.url}/docs`);
     expect(response?.status()).toBe(200);

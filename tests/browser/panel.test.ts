@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/data";
 import type { Project } from "../../src/domain";
 import { startServer, type RunningServer } from "../support/server";
-import { launchChromium } from "./support/chromium";
+import { keepOffline, launchChromium } from "./support/chromium";
 
 const artifact = fileURLToPath(new URL("../../artifacts/panel.png", import.meta.url));
 const docsScreenshot = fileURLToPath(new URL("../../docs/panel.png", import.meta.url));
@@ -30,15 +30,9 @@ afterAll(async () => {
 async function openPanel(): Promise<{ page: Page; elsewhere: string[]; pageErrors: string[] }> {
   if (!server || !browser) throw new Error("set-up failed");
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  const elsewhere: string[] = [];
   const pageErrors: string[] = [];
   const origin = new URL(server.url).origin;
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (new URL(url).origin === origin) return route.continue();
-    elsewhere.push(url);
-    return route.abort("internetdisconnected");
-  });
+  const elsewhere = await keepOffline(context, (url) => url.origin === origin);
   const page = await context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
   await page.goto(`${server.url}/panel`);

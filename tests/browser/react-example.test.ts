@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { build, preview, type InlineConfig, type PreviewServer } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../support/server";
-import { launchChromium } from "./support/chromium";
+import { keepOffline, launchChromium } from "./support/chromium";
 
 /**
  * examples/react (React, TanStack Query, tRPC's integration, the SDK) built with Vite and used as a person
@@ -61,10 +61,7 @@ beforeAll(async () => {
   }
   browser = await launchChromium();
   context = await browser.newContext();
-  await context.route("**/*", (route) => {
-    const { hostname } = new URL(route.request().url());
-    return hostname === "127.0.0.1" || hostname === "localhost" ? route.fallback() : route.abort("blockedbyclient");
-  });
+  await keepOffline(context, ({ hostname }) => hostname === "127.0.0.1" || hostname === "localhost");
 }, 180_000);
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -15,4 +15,19 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
     executablePath: chromiumPath,
     args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", ...extraArgs],
   });
+}
+
+/**
+ * Lets a page or context reach only the URLs `local` accepts; every other request is aborted as if offline and
+ * its URL recorded in the returned list, so a test can say the page needed nothing from elsewhere.
+ */
+export async function keepOffline(target: Pick<BrowserContext, "route">, local: (url: URL) => boolean): Promise<string[]> {
+  const elsewhere: string[] = [];
+  await target.route("**/*", (route) => {
+    const url = route.request().url();
+    if (local(new URL(url))) return route.fallback();
+    elsewhere.push(url);
+    return route.abort("internetdisconnected");
+  });
+  return elsewhere;
 }
