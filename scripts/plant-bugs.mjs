@@ -17,6 +17,13 @@ const cases = [
     bug: "if (taskCount > 1) {",
   },
   {
+    layer: "domain",
+    what: "an input schema: a page may hold 1000 items",
+    file: "src/domain/fields.ts",
+    find: "z.number().int().min(1).max(100).default(50)",
+    bug: "z.number().int().min(1).max(1000).default(50)",
+  },
+  {
     layer: "data",
     what: "deleting a task deletes every task of its project",
     file: "src/data/sqlite-repository.ts",
