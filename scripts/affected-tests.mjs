@@ -24,7 +24,7 @@ const suitesOf = [
   { layer: "src/data/", suites: ["tests/dal/", "tests/property/", "tests/schema/"] },
   { layer: "drizzle/", suites: ["tests/dal/", "tests/property/", "tests/schema/"] },
   { layer: "src/api/", suites: ["tests/api/"] },
-  // The server's behaviour is what travels over HTTP: tests/e2e calls it on a port (in-process but one test).
+  // The server's behaviour is what travels over HTTP: tests/e2e calls it on a port of 127.0.0.1, in-process.
   { layer: "src/server/", suites: ["tests/server/", "tests/e2e/"] },
   { layer: "src/cli/", suites: ["tests/cli/"] },
   { layer: "sdk/src/", suites: ["tests/sdk/"] },
