@@ -10,6 +10,9 @@ export default mergeConfig(
   defineConfig({
     test: {
       exclude: ["tests/process/**", "tests/browser/**", "tests/layers/**", "node_modules/**"],
+      // Stryker's sandbox runs instrumented copies of the sources: keep them out of the on-disk module cache
+      // the other runs share, as before that cache existed.
+      experimental: { fsModuleCache: false },
       // Generated files are compared with what the sources render now; Stryker's instrumented sources render
       // differently, so those staleness checks would fail the initial run. npm test keeps them.
       testNamePattern: /^(?!.*(rendered it from the current router|is what `npm run docs:api` writes|npm run docs:config)).*$/u,
