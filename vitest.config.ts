@@ -28,6 +28,9 @@ export default defineConfig({
     pool: "threads",
     // Test files share a worker's module cache: importing tRPC, Drizzle and zod once per worker, not once per file.
     isolate: false,
+    // Transformed sources are kept on disk between runs, keyed by their content: a run transforms only what
+    // changed (about 1 s of CPU less for the whole suite).
+    experimental: { fsModuleCache: true },
     // At least two workers even on two cores: the default (cores - 1) is one worker there, which sits idle while
     // it waits on the CLI and server child processes; two cut the suite from about 9 s to 6 s on such a machine.
     maxWorkers: Math.max(2, availableParallelism() - 1),

@@ -11,7 +11,7 @@ import { commandDescriptions, describeFlag } from "../../src/cli/help";
 
 /**
  * The `taskrpc` command in-process: `runCli` with captured stdout/stderr on a temporary database file, exactly
- * what bin/taskrpc.mjs runs (tests/cli/bin.test.ts starts the real bin as a child process).
+ * what bin/taskrpc.mjs runs (tests/process/bin.test.ts starts the real bin as a child process).
  */
 const dir = mkdtempSync(join(tmpdir(), "taskrpc-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

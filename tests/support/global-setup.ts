@@ -26,12 +26,12 @@ function isRunning(pid: number): boolean {
 }
 
 /**
- * The tests that start the bin as a child process (tests/cli/bin.test.ts, tests/e2e/process.test.ts) run what
- * users run: the built dist/. So it is built first when missing or older than the sources (about 3 s), and
- * left alone otherwise.
+ * The tests that start the bin as a child process (tests/process/, tests/browser/) run what users run: the built
+ * dist/. So it is built first when missing or older than the sources (about 3 s), and only for a run that
+ * includes them: after a change to src/, the inner loop's runs mostly do not.
  */
-function buildIfStale(): void {
-  if (!buildProblem()) return;
+function buildIfStale(files: readonly string[]): void {
+  if (!files.some((file) => /[\\/]tests[\\/](process|browser)[\\/]/u.test(file)) || !buildProblem()) return;
   try {
     execFileSync(join(packageRoot, "node_modules", ".bin", "tsup"), { cwd: packageRoot, stdio: "pipe" });
   } catch (error) {
@@ -57,10 +57,11 @@ export default async function setup(project: TestProject): Promise<() => void> {
     await openDatabase(template).close();
     project.provide("databaseTemplate", template);
   };
-  buildIfStale();
+  // The files of this run, collected before the global set-up runs.
+  buildIfStale(project.vitest.state.getPaths());
   await makeTemplate();
-  project.onTestsRerun(async () => {
-    buildIfStale();
+  project.onTestsRerun(async (specifications) => {
+    buildIfStale(specifications.map((specification) => specification.moduleId));
     await makeTemplate();
   });
   return () => rmSync(folder, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
  * The real `taskrpc` bin as a user runs it: node + bin/taskrpc.mjs, which runs the build in dist/ (the vitest
  * global setup builds it when stale), as a child process. Only what a process shows is tested here (its stdout
  * and exit code; a build missing or older than the sources); `taskrpc serve` is `npm start`, whose process
- * tests/e2e/process.test.ts runs; everything else, --help included, is tested in-process through `runCli`
+ * tests/process/serve.test.ts runs; everything else, --help included, is tested in-process through `runCli`
  * (tests/cli/cli.test.ts).
  */
 const root = fileURLToPath(new URL("../..", import.meta.url));
