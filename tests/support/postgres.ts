@@ -1,0 +1,58 @@
+import pg from "pg";
+import { openPostgres, type PgStore } from "../../src/data/pg/open";
+import type { Environment } from "../../src/data";
+
+/**
+ * The real-server half of the PostgreSQL tests: TEST_DATABASE_URL names a database on a PostgreSQL server
+ * (postgres://taskrpc:taskrpc@127.0.0.1:5432/taskrpc_test) whose role may create databases. Each vitest worker
+ * works in its own database beside it (<name>_w<worker>), emptied before each test, so workers never meet.
+ */
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
+
+export const skipReason = "no PostgreSQL server configured: set TEST_DATABASE_URL=postgres://user:password@host:port/database to run these";
+
+/** The URL of the same server's database `name`. */
+export function databaseUrl(base: string, name: string): string {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Creates database `name` on the server of `base` unless it exists; returns its URL. */
+export async function ensureDatabase(base: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query(`create database "${name.replaceAll('"', '""')}"`);
+  } catch (error) {
+    // 42P04: it exists already.
+    if ((error as { code?: string }).code !== "42P04") throw error;
+  } finally {
+    await client.end();
+  }
+  return databaseUrl(base, name);
+}
+
+type Worker = { url: string; admin: pg.Pool; stores: PgStore[] };
+let worker: Promise<Worker> | undefined;
+
+async function workerDatabase(base: string): Promise<Worker> {
+  const name = `${new URL(base).pathname.slice(1)}_w${process.env.VITEST_POOL_ID ?? "0"}`;
+  const url = await ensureDatabase(base, name);
+  // Opening migrates it (once per worker and run: later opens find nothing to apply).
+  const first = await openPostgres(url);
+  return { url, admin: new pg.Pool({ connectionString: url, max: 1 }), stores: [first] };
+}
+
+/** A store on the worker's database on the server, emptied first. Stores stay open for the worker's life (one pool each). */
+export async function openServerStore(environment: Environment): Promise<PgStore> {
+  if (!testDatabaseUrl) throw new Error(skipReason);
+  worker ??= workerDatabase(testDatabaseUrl);
+  const { url, admin, stores } = await worker;
+  await admin.query("truncate table task_labels, tasks, projects, access_tokens restart identity cascade");
+  // Each test gets its own clock and ids; earlier stores' pools are closed first, so a worker holds at most two.
+  await Promise.all(stores.splice(0).map((store) => store.close()));
+  const store = await openPostgres(url, { ...environment, migrate: false });
+  stores.push(store);
+  return store;
+}
