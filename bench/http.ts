@@ -39,10 +39,11 @@ process.on("exit", () => {
 // The database: tasks over 20 projects; lists read the first project, creates go to the last (so lists stay alike).
 const databasePath = join(dir, "bench.db");
 const database = openDatabase(databasePath);
-const projectIds = Array.from({ length: 20 }, (_, p) => database.write.createProject(createProjectInput.parse({ name: `Project ${p}` })).id);
+const projectIds: string[] = [];
+for (let p = 0; p < 20; p++) projectIds.push((await database.write.createProject(createProjectInput.parse({ name: `Project ${p}` }))).id);
 const taskIds: string[] = [];
 for (let i = 0; i < taskCount; i++) {
-  const task = database.write.createTask(
+  const task = await database.write.createTask(
     createTaskInput.parse({
       projectId: projectIds[i % (projectIds.length - 1)],
       title: `Task ${i}`,
@@ -54,7 +55,7 @@ for (let i = 0; i < taskCount; i++) {
   );
   taskIds.push(task.id);
 }
-database.close();
+await database.close();
 console.info(`seeded ${taskCount} tasks over ${projectIds.length} projects in ${databasePath}`);
 
 type Usage = { cpu: NodeJS.CpuUsage; rss: number };

@@ -16,10 +16,10 @@ const taskCount = Number(values.tasks);
 const database = openDatabase(":memory:");
 const projectIds: string[] = [];
 let started = performance.now();
-for (let p = 0; p < 50; p++) projectIds.push(database.write.createProject(createProjectInput.parse({ name: `Project ${p}` })).id);
+for (let p = 0; p < 50; p++) projectIds.push((await database.write.createProject(createProjectInput.parse({ name: `Project ${p}` }))).id);
 const taskIds: string[] = [];
 for (let i = 0; i < taskCount; i++) {
-  const task = database.write.createTask(
+  const task = await database.write.createTask(
     createTaskInput.parse({
       projectId: projectIds[i % projectIds.length],
       title: `Task ${i} ${i % 7 === 0 ? "invoice" : "chore"}`,
@@ -38,13 +38,13 @@ console.info(`seeded ${taskCount} tasks in ${((performance.now() - started) / 10
 const raw = new Database(database.path, { readonly: true });
 const project = projectIds[0] ?? "";
 
-/** Median time per call over several rounds, after a warm-up. */
-function measure(run: (i: number) => unknown, calls = 500): number {
-  for (let i = 0; i < 50; i++) run(i);
+/** Median time per call over several rounds, after a warm-up; each call awaited, raw SQL's too, so both pay that. */
+async function measure(run: (i: number) => unknown, calls = 500): Promise<number> {
+  for (let i = 0; i < 50; i++) await run(i);
   const rounds: number[] = [];
   for (let round = 0; round < 7; round++) {
     started = performance.now();
-    for (let i = 0; i < calls; i++) run(i);
+    for (let i = 0; i < calls; i++) await run(i);
     rounds.push((performance.now() - started) / calls);
   }
   return rounds.sort((a, b) => a - b)[3] ?? 0;
@@ -90,11 +90,11 @@ const cases = [
 
 console.info("\ncase                                           repository   raw SQL   ratio");
 for (const { name, repository, baseline } of cases) {
-  const ours = measure(repository, 200);
-  const theirs = measure(baseline, 200);
+  const ours = await measure(repository, 200);
+  const theirs = await measure(baseline, 200);
   console.info(`${name.padEnd(46)} ${ours.toFixed(3).padStart(8)} ms ${theirs.toFixed(3).padStart(7)} ms ${(ours / theirs).toFixed(2).padStart(6)}×`);
 }
-const search = measure(() => database.read.listTasks(bySearch), 50);
+const search = await measure(() => database.read.listTasks(bySearch), 50);
 console.info(`\ntasks.list search "invoice bank" (FTS5 trigram): ${search.toFixed(3)} ms per call`);
 raw.close();
-database.close();
+await database.close();

@@ -104,16 +104,16 @@ for (const [name, input] of Object.entries({ "live": {}, "archived": { archived:
   shapes.push({ name: `projects.list ${name}`, run: () => (current === tracing ? tracing : database).read.listProjects(parsed) });
 }
 // Page two: the cursor from page one, so the keyset condition is in the plan.
-const firstPage = database.read.listTasks(taskQueryInput.parse({ sort: { by: "dueDate", dir: "asc" } }));
+const firstPage = await database.read.listTasks(taskQueryInput.parse({ sort: { by: "dueDate", dir: "asc" } }));
 const pageTwo = taskQueryInput.parse({ sort: { by: "dueDate", dir: "asc" }, cursor: firstPage.nextCursor ?? undefined });
 shapes.push({ name: "tasks.list all live, dueDate asc, page 2", run: () => (current === tracing ? tracing : database).read.listTasks(pageTwo) });
 
 let current = database;
 
-function planOf(shape: Shape): string {
+async function planOf(shape: Shape): Promise<string> {
   current = tracing;
   traced = [];
-  shape.run();
+  await shape.run();
   current = database;
   return traced
     .filter((sql) => sql.startsWith("select"))
@@ -125,9 +125,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
 
-function time(run: () => unknown): { p50: number; p99: number; calls: number } {
+async function time(run: () => unknown): Promise<{ p50: number; p99: number; calls: number }> {
   const warmUp = performance.now();
-  run();
+  await run();
   const first = performance.now() - warmUp;
   // A shape slower than the whole budget is timed once, by its warm-up call: the "before" runs take seconds each.
   if (first > budget) return { p50: first, p99: first, calls: 1 };
@@ -135,7 +135,7 @@ function time(run: () => unknown): { p50: number; p99: number; calls: number } {
   const until = performance.now() + budget;
   while (times.length < 200 && (times.length < 3 || performance.now() < until)) {
     const start = performance.now();
-    run();
+    await run();
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
@@ -146,27 +146,27 @@ const fmt = (ms: number) => ms.toFixed(ms < 10 ? 2 : 0).padStart(7);
 console.info(`\n${"shape".padEnd(56)}     p50     p99  calls  plan`);
 for (const shape of shapes) {
   if (values.filter && !new RegExp(values.filter, "u").test(shape.name)) continue;
-  const { p50, p99, calls } = time(shape.run);
-  console.info(`${shape.name.padEnd(56)} ${fmt(p50)} ${fmt(p99)} ${String(calls).padStart(6)}  ${planOf(shape)}`);
+  const { p50, p99, calls } = await time(shape.run);
+  console.info(`${shape.name.padEnd(56)} ${fmt(p50)} ${fmt(p99)} ${String(calls).padStart(6)}  ${await planOf(shape)}`);
 }
 
 if (values.writes) {
   const writer = database.write;
   const taskIds: string[] = [];
-  const create = time(() => {
-    taskIds.push(writer.createTask(createTaskInput.parse({ projectId: project, title: `Bench ${common} task`, description: "timed", labels: [commonLabel, "bench"], dueDate: "2026-12-01" })).id);
+  const create = await time(async () => {
+    taskIds.push((await writer.createTask(createTaskInput.parse({ projectId: project, title: `Bench ${common} task`, description: "timed", labels: [commonLabel, "bench"], dueDate: "2026-12-01" }))).id);
   });
   let n = 0;
-  const update = time(() => writer.updateTask({ id: taskIds[n++ % taskIds.length] ?? "", title: `Bench ${n} ${second}`, priority: n % 2 ? "high" : "low" }));
+  const update = await time(() => writer.updateTask({ id: taskIds[n++ % taskIds.length] ?? "", title: `Bench ${n} ${second}`, priority: n % 2 ? "high" : "low" }));
   n = 0;
-  const complete = time(() => writer.completeTask({ id: taskIds[n++ % taskIds.length] ?? "" }));
+  const complete = await time(() => writer.completeTask({ id: taskIds[n++ % taskIds.length] ?? "" }));
   n = 0;
-  const reopen = time(() => writer.reopenTask({ id: taskIds[n++ % taskIds.length] ?? "" }));
+  const reopen = await time(() => writer.reopenTask({ id: taskIds[n++ % taskIds.length] ?? "" }));
   console.info("\nwrites                                                       p50     p99  calls");
   for (const [name, t] of Object.entries({ "tasks.create": create, "tasks.update title+priority": update, "tasks.complete": complete, "tasks.reopen": reopen })) {
     console.info(`${name.padEnd(56)} ${fmt(t.p50)} ${fmt(t.p99)} ${String(t.calls).padStart(6)}`);
   }
 }
 inspector.close();
-tracing.close();
-database.close();
+await tracing.close();
+await database.close();

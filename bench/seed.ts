@@ -87,7 +87,7 @@ const priorityWeights = ["low", "normal", "normal", "normal", "high", "high", "u
 
 const started = Date.now();
 // The data layer migrates the new file; nothing else of it is needed to write rows.
-openDatabase(values.db).close();
+await openDatabase(values.db).close();
 const db = new Database(values.db);
 // No journal while loading: a crash leaves a file to delete, not one to recover, and every page is written once
 // (through a write-ahead log, each would be written twice); WAL again at the end, as the server expects.

@@ -61,6 +61,8 @@ const steps = [
   { name: "typecheck", command: scripts.typecheck },
   { name: "lint", command: scripts.lint },
   { name: "layers", command: scripts.layers },
+  // Type-aware lint (a promise not awaited) builds the whole type program: too slow for the loop, run before a push.
+  ...(all ? [{ name: "lint:promises", command: scripts["lint:promises"] }] : []),
   { name: "test", command },
 ];
 const env = { ...process.env, FORCE_COLOR: "1", PATH: [join(process.cwd(), "node_modules", ".bin"), process.env.PATH].join(delimiter) };

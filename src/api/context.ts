@@ -18,15 +18,15 @@ const bearer = /^Bearer +(\S+) *$/iu;
  * While a live token exists, an HTTP caller gets the scope of the token it presents, or none; with no live token
  * the API is open (the server refuses to listen beyond loopback then, unless told to allow anonymous access).
  */
-function accessOf(repositories: Repositories, credential: Credential): Pick<Context, "access" | "tokenName"> {
+async function accessOf(repositories: Repositories, credential: Credential): Promise<Pick<Context, "access" | "tokenName">> {
   if (credential === "trusted-local") return { access: "write" };
   const secret = bearer.exec(credential.authorization ?? "")?.[1];
-  const token = secret === undefined ? undefined : repositories.tokens.authenticate(secret);
+  const token = secret === undefined ? undefined : await repositories.tokens.authenticate(secret);
   if (token) return { access: token.scope, tokenName: token.name };
-  return { access: repositories.tokens.hasLiveTokens() ? "none" : "write" };
+  return { access: (await repositories.tokens.hasLiveTokens()) ? "none" : "write" };
 }
 
 /** The one place a request's context is made; tests pass their own database's repositories. */
-export function createContext(repositories: Repositories, credential: Credential): Context {
-  return { repositories, ...accessOf(repositories, credential) };
+export async function createContext(repositories: Repositories, credential: Credential): Promise<Context> {
+  return { repositories, ...(await accessOf(repositories, credential)) };
 }

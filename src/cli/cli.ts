@@ -132,7 +132,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const repositories = await openTaskDatabase();
     // The real router through a caller: the same middleware, rules and error reasons as over HTTP. Whoever can
     // open the database file can change it anyway, so the CLI is trusted, by name, rather than needing a token.
-    const procedures = createCallerFactory(appRouter)(createContext(repositories, "trusted-local")) as unknown as Record<
+    const procedures = createCallerFactory(appRouter)(await createContext(repositories, "trusted-local")) as unknown as Record<
       string,
       (input: unknown) => Promise<unknown>
     >;
@@ -227,6 +227,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`${error instanceof CliFailure ? error.message : `INTERNAL: ${inspect(error)}`}\n`);
     return error instanceof CliFailure ? error.exitCode : exitCodes.refused;
   } finally {
-    database?.close();
+    await database?.close();
   }
 }

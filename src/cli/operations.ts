@@ -68,13 +68,13 @@ async function backup(context: OperationsContext, options: { to: string; force?:
  * The export document, in pieces of about 64 KB: the header, then one project or task per line. Read from one
  * snapshot (a read transaction), so a write made meanwhile is either wholly in it or not at all.
  */
-function* exportChunks(snapshot: ExportSnapshot, header: ExportHeader, progress: (done: number, total: number) => void) {
+async function* exportChunks(snapshot: ExportSnapshot, header: ExportHeader, progress: (done: number, total: number) => void) {
   let buffer = `${JSON.stringify(header).slice(0, -1)},"projects":[`;
   let done = 0;
   const total = snapshot.projectCount + snapshot.taskCount;
-  function* section(records: Iterable<object>, close: string) {
+  async function* section(records: AsyncIterable<object>, close: string) {
     let separator = "\n";
-    for (const record of records) {
+    for await (const record of records) {
       buffer += separator + JSON.stringify(record);
       separator = ",\n";
       progress(++done, total);
@@ -95,11 +95,11 @@ async function exportData(context: OperationsContext, options: { out?: string; f
   if (options.out) refuseExisting(options.out, options.force ?? false);
   const database = await context.openDatabase();
   const header: ExportHeader = { format: exportFormat, version: exportVersion, exportedAt: new Date().toISOString() };
-  const snapshot = database.portability.exportSnapshot();
+  const snapshot = await database.portability.exportSnapshot();
   try {
     if (!options.out) {
       const { stdoutStream } = context;
-      for (const chunk of exportChunks(snapshot, header, () => undefined)) {
+      for await (const chunk of exportChunks(snapshot, header, () => undefined)) {
         // Waits for a slow reader of the pipe rather than holding the whole document in memory.
         if (stdoutStream) {
           if (!stdoutStream.write(chunk)) await once(stdoutStream, "drain");
@@ -111,7 +111,7 @@ async function exportData(context: OperationsContext, options: { out?: string; f
     const partial = `${options.out}.partial-${process.pid}`;
     const file = createWriteStream(partial);
     try {
-      for (const chunk of exportChunks(snapshot, header, progressLine(context, `export to ${options.out}`))) {
+      for await (const chunk of exportChunks(snapshot, header, progressLine(context, `export to ${options.out}`))) {
         if (!file.write(chunk)) await once(file, "drain");
       }
       await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
@@ -123,7 +123,7 @@ async function exportData(context: OperationsContext, options: { out?: string; f
     }
     summary(context, { export: options.out, projects: snapshot.projectCount, tasks: snapshot.taskCount });
   } finally {
-    snapshot.close();
+    await snapshot.close();
   }
 }
 
@@ -146,33 +146,46 @@ async function load(file: string, session: ImportSession, progress: (done: numbe
   };
   const counts = { projects: 0, tasks: 0 };
   const parser = new JSONParser({ paths: ["$.format", "$.version", "$.exportedAt", "$.projects.*", "$.tasks.*"], keepStack: false });
-  parser.onValue = ({ value, key, stack }) => {
-    const section = stack[1]?.key;
-    if (section === undefined) {
-      fields[String(key)] = value;
-      return;
+  // The parser calls back synchronously and the session answers with promises: values wait here, in document
+  // order, and are taken after each piece is parsed, so refusals come in the order they did record by record.
+  const values: { value: unknown; key: string | number | undefined; section: string | number | undefined }[] = [];
+  parser.onValue = ({ value, key, stack }) => values.push({ value, key, section: stack[1]?.key });
+  const take = async () => {
+    for (const { value, key, section } of values.splice(0)) {
+      if (section === undefined) {
+        fields[String(key)] = value;
+        continue;
+      }
+      header ??= checkHeader();
+      const name = `${String(section)}[${String(key)}]`;
+      const id = typeof value === "object" && value !== null && "id" in value ? ` (id ${String(value.id)})` : "";
+      const valid = <T>(schema: z.ZodType<T>): T => {
+        const parsed = schema.safeParse(value);
+        if (!parsed.success) throw invalid(`${name}${id}: ${issues(parsed.error)}`);
+        return parsed.data;
+      };
+      if (section === "projects") await session.addProject(valid(exportedProjectSchema));
+      else await session.addTask(valid(exportedTaskSchema));
+      counts[section === "projects" ? "projects" : "tasks"]++;
     }
-    header ??= checkHeader();
-    const name = `${String(section)}[${String(key)}]`;
-    const id = typeof value === "object" && value !== null && "id" in value ? ` (id ${String(value.id)})` : "";
-    const valid = <T>(schema: z.ZodType<T>): T => {
-      const parsed = schema.safeParse(value);
-      if (!parsed.success) throw invalid(`${name}${id}: ${issues(parsed.error)}`);
-      return parsed.data;
-    };
-    if (section === "projects") session.addProject(valid(exportedProjectSchema));
-    else session.addTask(valid(exportedTaskSchema));
-    counts[section === "projects" ? "projects" : "tasks"]++;
+  };
+  /** Parses a piece; the values before a syntax error are still taken first, as they were before it. */
+  const feed = async (parse: () => void) => {
+    try {
+      parse();
+    } finally {
+      await take();
+    }
   };
   const total = statSync(file).size;
   let read = 0;
   try {
     for await (const chunk of createReadStream(file)) {
-      parser.write(chunk as Buffer);
+      await feed(() => parser.write(chunk as Buffer));
       read += (chunk as Buffer).length;
       progress(read, total);
     }
-    if (!parser.isEnded) parser.end();
+    if (!parser.isEnded) await feed(() => parser.end());
   } catch (error) {
     if (error instanceof CliFailure || error instanceof RecordRefused) throw error;
     throw invalid(`${file} is not valid JSON: ${(error as Error).message}`);
@@ -187,17 +200,17 @@ async function importData(context: OperationsContext, file: string): Promise<voi
   let session: ImportSession;
   const { ImportRefused, RecordRefused } = await import("../data");
   try {
-    session = database.portability.beginImport();
+    session = await database.portability.beginImport();
   } catch (error) {
     if (error instanceof ImportRefused) throw new CliFailure(`DATABASE_NOT_EMPTY: ${database.path}: ${error.message}`, exitCodes.refused);
     throw error;
   }
   try {
     const counts = await load(file, session, progressLine(context, `import of ${file}`));
-    session.commit();
+    await session.commit();
     summary(context, { import: file, into: database.path, ...counts });
   } catch (error) {
-    session.rollback();
+    await session.rollback();
     // Found by the database (records are written in batches, so it names the record by id).
     throw error instanceof RecordRefused ? invalid(error.message) : error;
   }

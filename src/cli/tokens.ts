@@ -28,7 +28,7 @@ export function addTokenCommands(program: Command, database: () => Promise<TaskD
         const detail = parsed.error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ");
         throw new CliFailure(`VALIDATION: ${detail}`, exitCodes.usage);
       }
-      const created = (await database()).tokens.create(parsed.data);
+      const created = await (await database()).tokens.create(parsed.data);
       if (created === "name-taken") {
         throw new CliFailure(`VALIDATION: a token named "${parsed.data.name}" exists; choose another name or revoke it first`, exitCodes.usage);
       }
@@ -40,7 +40,7 @@ export function addTokenCommands(program: Command, database: () => Promise<TaskD
     .command("list")
     .description("list the tokens: name, scope, created, expires, last used (never a secret)")
     .action(async () => {
-      io.stdout(json((await database()).tokens.list()));
+      io.stdout(json(await (await database()).tokens.list()));
     });
 
   tokens
@@ -48,7 +48,7 @@ export function addTokenCommands(program: Command, database: () => Promise<TaskD
     .description("revoke a token: its secret stops working at once")
     .requiredOption("--name <name>", "the token's name (taskrpc tokens list shows them)")
     .action(async (options: { name: string }) => {
-      if (!(await database()).tokens.revoke(options.name)) {
+      if (!(await (await database()).tokens.revoke(options.name))) {
         throw new CliFailure(`NOT_FOUND: no token named "${options.name}" (taskrpc tokens list shows them)`, exitCodes.refused);
       }
       io.stdout(json({ name: options.name, revoked: true }));

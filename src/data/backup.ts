@@ -59,7 +59,7 @@ export async function backupDatabase(source: string, target: string, options: Ba
   try {
     const integrity = checkIntegrity(partial);
     if (integrity !== "ok") throw new Error(`the copy failed its integrity check: ${integrity}`);
-    openDatabase(partial).close();
+    await openDatabase(partial).close();
     renameSync(partial, target);
   } catch (error) {
     for (const file of [partial, `${partial}-wal`, `${partial}-shm`]) rmSync(file, { force: true });

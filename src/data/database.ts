@@ -29,11 +29,11 @@ export type TaskDatabase = Repositories & {
   path: string;
   /** Export and import of every record (on the writing connection). */
   portability: Portability;
-  /** Throws unless the database answers a query (for readiness checks). */
-  ping(): void;
+  /** Rejects unless the database answers a query (for readiness checks). */
+  ping(): Promise<void>;
   /** Bytes the database takes on disk: the file and its write-ahead log. */
   sizeBytes(): number;
-  close(): void;
+  close(): Promise<void>;
 };
 
 export type OpenOptions = Environment & {
@@ -122,11 +122,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): TaskDatab
     read: new SqliteRepository(drizzle(reader), environment),
     tokens: new SqliteTokenStore(writeDb, options.clock),
     portability: new SqlitePortability(writeDb),
-    ping() {
+    async ping() {
       reader.prepare("select 1").get();
     },
     sizeBytes: () => [file, `${file}-wal`].reduce((total, part) => total + (statSync(part, { throwIfNoEntry: false })?.size ?? 0), 0),
-    close() {
+    async close() {
       reader.close();
       writer.close();
       if (temporary) rmSync(temporary, { recursive: true, force: true });

@@ -126,11 +126,11 @@ export class MemoryRepository implements Repository {
     return true;
   }
 
-  getProject(id: string): Project {
+  async getProject(id: string): Promise<Project> {
     return this.withCounts(this.requireProject(id));
   }
 
-  listProjects(query: ListProjectsInput): Page<Project> {
+  async listProjects(query: ListProjectsInput): Promise<Page<Project>> {
     const terms = searchTerms(query.search);
     const rows = [...this.projects.values()].filter(
       (project) => project.archived === query.archived && terms.every((term) => project.name.toLowerCase().includes(term)),
@@ -146,11 +146,11 @@ export class MemoryRepository implements Repository {
     return { items: result.items.map((project) => this.withCounts(project)), nextCursor: result.nextCursor };
   }
 
-  getTask(id: string): Task {
+  async getTask(id: string): Promise<Task> {
     return copyTask(this.requireTask(id));
   }
 
-  listTasks(query: TaskQuery): Page<Task> {
+  async listTasks(query: TaskQuery): Promise<Page<Task>> {
     const rows = [...this.tasks.values()].filter((task) => this.matches(task, query));
     const result = page(rows, (task) => taskSortKey(task, query.sort), {
       descending: query.sort.dir === "desc",
@@ -163,11 +163,11 @@ export class MemoryRepository implements Repository {
     return { items: result.items.map(copyTask), nextCursor: result.nextCursor };
   }
 
-  countTasks(filter: TaskFilter): number {
+  async countTasks(filter: TaskFilter): Promise<number> {
     return [...this.tasks.values()].filter((task) => this.matches(task, filter)).length;
   }
 
-  listLabels(filter: TaskFilter): LabelUsage[] {
+  async listLabels(filter: TaskFilter): Promise<LabelUsage[]> {
     const counts = new Map<string, number>();
     for (const task of this.tasks.values()) {
       if (!this.matches(task, filter)) continue;
@@ -178,23 +178,23 @@ export class MemoryRepository implements Repository {
       .sort((a, b) => compareValues(a.label, b.label, false));
   }
 
-  createProject(input: CreateProjectInput): Project {
+  async createProject(input: CreateProjectInput): Promise<Project> {
     const project = newProject(this.newId(), input, this.now());
     this.projects.set(project.id, project);
     return this.withCounts(project);
   }
 
-  updateProject(input: UpdateProjectInput): Project {
+  async updateProject(input: UpdateProjectInput): Promise<Project> {
     const next = updatedProject(this.requireProject(input.id), input, this.now());
     this.projects.set(next.id, next);
     return this.withCounts(next);
   }
 
-  archiveProject(input: ProjectChangeInput): Project {
+  async archiveProject(input: ProjectChangeInput): Promise<Project> {
     return this.setArchived(input, true);
   }
 
-  unarchiveProject(input: ProjectChangeInput): Project {
+  async unarchiveProject(input: ProjectChangeInput): Promise<Project> {
     return this.setArchived(input, false);
   }
 
@@ -204,7 +204,7 @@ export class MemoryRepository implements Repository {
     return this.withCounts(next);
   }
 
-  deleteProject(input: ProjectChangeInput): { id: string } {
+  async deleteProject(input: ProjectChangeInput): Promise<{ id: string }> {
     const project = this.requireProject(input.id);
     const taskCount = [...this.tasks.values()].filter((task) => task.projectId === project.id).length;
     assertDeletable(project, taskCount, input.expectedVersion);
@@ -212,13 +212,13 @@ export class MemoryRepository implements Repository {
     return { id: project.id };
   }
 
-  createTask(input: CreateTaskInput): Task {
+  async createTask(input: CreateTaskInput): Promise<Task> {
     const task = newTask(this.newId(), this.requireProject(input.projectId), input, this.now());
     this.tasks.set(task.id, task);
     return copyTask(task);
   }
 
-  updateTask(input: UpdateTaskInput): Task {
+  async updateTask(input: UpdateTaskInput): Promise<Task> {
     const current = this.requireTask(input.id);
     const moving = input.projectId !== undefined && input.projectId !== current.projectId;
     const target = moving ? (this.projects.get(input.projectId ?? "") ?? null) : undefined;
@@ -227,11 +227,11 @@ export class MemoryRepository implements Repository {
     return copyTask(next);
   }
 
-  completeTask(input: TaskChangeInput): Task {
+  async completeTask(input: TaskChangeInput): Promise<Task> {
     return this.setCompleted(input, true);
   }
 
-  reopenTask(input: TaskChangeInput): Task {
+  async reopenTask(input: TaskChangeInput): Promise<Task> {
     return this.setCompleted(input, false);
   }
 
@@ -242,7 +242,7 @@ export class MemoryRepository implements Repository {
     return copyTask(next);
   }
 
-  deleteTask(input: TaskChangeInput): { id: string } {
+  async deleteTask(input: TaskChangeInput): Promise<{ id: string }> {
     const task = this.requireTask(input.id);
     assertTaskDeletable(task, this.requireProject(task.projectId), input.expectedVersion);
     this.tasks.delete(task.id);

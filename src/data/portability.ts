@@ -12,10 +12,10 @@ const batchSize = 100;
 export interface ExportSnapshot {
   projectCount: number;
   taskCount: number;
-  projects(): Iterable<ExportedProject>;
-  tasks(): Iterable<Task>;
+  projects(): AsyncIterable<ExportedProject>;
+  tasks(): AsyncIterable<Task>;
   /** Ends the snapshot (the read transaction). */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -23,18 +23,18 @@ export interface ExportSnapshot {
  * visible to others until `commit`, and `rollback` (or a failure) leaves the database as it was.
  */
 export interface ImportSession {
-  addProject(project: ExportedProject): void;
+  addProject(project: ExportedProject): Promise<void>;
   /** Its project must have been added before. */
-  addTask(task: Task): void;
-  commit(): void;
-  rollback(): void;
+  addTask(task: Task): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
 }
 
 /** Moving all the data of a database in and out, keeping ids, versions and timestamps. */
 export interface Portability {
-  exportSnapshot(): ExportSnapshot;
-  /** Starts an import; throws ImportRefused when the database already holds data. */
-  beginImport(): ImportSession;
+  exportSnapshot(): Promise<ExportSnapshot>;
+  /** Starts an import; rejects with ImportRefused when the database already holds data. */
+  beginImport(): Promise<ImportSession>;
 }
 
 export class ImportRefused extends Error {}
@@ -51,7 +51,7 @@ export class RecordRefused extends Error {}
 export class SqlitePortability implements Portability {
   constructor(private readonly db: Db) {}
 
-  exportSnapshot(): ExportSnapshot {
+  async exportSnapshot(): Promise<ExportSnapshot> {
     const db = this.db;
     db.run(sql`begin`);
     const projectCount = db.select({ n: count() }).from(projects).get()?.n ?? 0;
@@ -60,7 +60,7 @@ export class SqlitePortability implements Portability {
       projectCount,
       taskCount,
       // Projects in rowid order and tasks in seq order: the order an import writes them back in.
-      *projects() {
+      async *projects() {
         for (let after = 0; ; ) {
           const rows = db
             .select({ rowid: sql<number>`rowid`, project: projects })
@@ -74,7 +74,7 @@ export class SqlitePortability implements Portability {
           after = rows.at(-1)?.rowid ?? after;
         }
       },
-      *tasks() {
+      async *tasks() {
         for (let after = 0; ; ) {
           const rows = db.select().from(tasks).where(gt(tasks.seq, after)).orderBy(tasks.seq).limit(pageSize).all();
           yield* rows.map(toTask);
@@ -82,11 +82,13 @@ export class SqlitePortability implements Portability {
           after = rows.at(-1)?.seq ?? after;
         }
       },
-      close: () => db.run(sql`commit`),
+      async close() {
+        db.run(sql`commit`);
+      },
     };
   }
 
-  beginImport(): ImportSession {
+  async beginImport(): Promise<ImportSession> {
     const db = this.db;
     db.run(sql`begin immediate`);
     const existing = db.select({ n: count() }).from(projects).get()?.n ?? 0;
@@ -121,24 +123,24 @@ export class SqlitePortability implements Portability {
       }
     };
     return {
-      addProject(project) {
+      async addProject(project) {
         if (projectIds.has(project.id)) throw new RecordRefused(`project ${project.id} is a duplicate id`);
         db.insert(projects).values({ ...project, searchText: project.name.toLowerCase() }).run();
         projectIds.add(project.id);
       },
-      addTask(task) {
+      async addTask(task) {
         if (!projectIds.has(task.projectId)) {
           throw new RecordRefused(`task ${task.id} names project ${task.projectId}, which is not among the projects before it`);
         }
         pending.push(task);
         if (pending.length >= batchSize) flush();
       },
-      commit() {
+      async commit() {
         flush();
         db.run(sql`commit`);
         open = false;
       },
-      rollback() {
+      async rollback() {
         if (open) db.run(sql`rollback`);
         open = false;
       },

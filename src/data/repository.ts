@@ -19,44 +19,45 @@ import type {
 
 /**
  * What the API may ask of storage, in plain domain values. Inputs are already parsed by the domain
- * schemas (defaults applied). Rule violations throw DomainError with a SPEC reason.
+ * schemas (defaults applied). Every method answers with a promise (a store may be remote); a rule violation rejects
+ * it with a DomainError with a SPEC reason.
  */
 export interface ReadRepository {
-  getProject(id: string): Project;
-  listProjects(query: ListProjectsInput): Page<Project>;
-  getTask(id: string): Task;
-  listTasks(query: TaskQuery): Page<Task>;
-  countTasks(filter: TaskFilter): number;
+  getProject(id: string): Promise<Project>;
+  listProjects(query: ListProjectsInput): Promise<Page<Project>>;
+  getTask(id: string): Promise<Task>;
+  listTasks(query: TaskQuery): Promise<Page<Task>>;
+  countTasks(filter: TaskFilter): Promise<number>;
   /** The labels carried by the tasks the filter selects, each once (lower-cased), in label order. */
-  listLabels(filter: TaskFilter): LabelUsage[];
+  listLabels(filter: TaskFilter): Promise<LabelUsage[]>;
 }
 
 /** Every write is atomic: it changes all it says, or nothing. */
 export interface Repository extends ReadRepository {
-  createProject(input: CreateProjectInput): Project;
-  updateProject(input: UpdateProjectInput): Project;
-  archiveProject(input: ProjectChangeInput): Project;
-  unarchiveProject(input: ProjectChangeInput): Project;
-  deleteProject(input: ProjectChangeInput): { id: string };
-  createTask(input: CreateTaskInput): Task;
-  updateTask(input: UpdateTaskInput): Task;
-  completeTask(input: TaskChangeInput): Task;
-  reopenTask(input: TaskChangeInput): Task;
-  deleteTask(input: TaskChangeInput): { id: string };
+  createProject(input: CreateProjectInput): Promise<Project>;
+  updateProject(input: UpdateProjectInput): Promise<Project>;
+  archiveProject(input: ProjectChangeInput): Promise<Project>;
+  unarchiveProject(input: ProjectChangeInput): Promise<Project>;
+  deleteProject(input: ProjectChangeInput): Promise<{ id: string }>;
+  createTask(input: CreateTaskInput): Promise<Task>;
+  updateTask(input: UpdateTaskInput): Promise<Task>;
+  completeTask(input: TaskChangeInput): Promise<Task>;
+  reopenTask(input: TaskChangeInput): Promise<Task>;
+  deleteTask(input: TaskChangeInput): Promise<{ id: string }>;
 }
 
 /** Access tokens. Only a hash of each secret is stored; the secret is returned once, by `create`. */
 export interface TokenStore {
   /** A new token and its secret, or "name-taken" when a token of that name exists. */
-  create(input: CreateTokenInput): { token: TokenInfo; secret: string } | "name-taken";
+  create(input: CreateTokenInput): Promise<{ token: TokenInfo; secret: string } | "name-taken">;
   /** Every token (expired ones too), by name. */
-  list(): TokenInfo[];
+  list(): Promise<TokenInfo[]>;
   /** Deletes the token; false when there is none of that name. */
-  revoke(name: string): boolean;
+  revoke(name: string): Promise<boolean>;
   /** The name and scope of the live token with this secret (recording its use), or undefined. */
-  authenticate(secret: string): { name: string; scope: TokenScope } | undefined;
+  authenticate(secret: string): Promise<{ name: string; scope: TokenScope } | undefined>;
   /** Whether any token is live: only then must API calls carry one. */
-  hasLiveTokens(): boolean;
+  hasLiveTokens(): Promise<boolean>;
 }
 
 /**

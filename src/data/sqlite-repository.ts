@@ -124,13 +124,18 @@ export class SqliteRepository implements Repository {
     return toTask(row);
   }
 
-  getProject(id: string): Project {
+  /** Synchronous, so that a write's transaction can answer with the project it saved. */
+  private readProject(id: string): Project {
     const row = this.projectById.get({ id });
     if (!row) throw projectNotFound(id);
     return toProject(row);
   }
 
-  listProjects(query: ListProjectsInput): Page<Project> {
+  async getProject(id: string): Promise<Project> {
+    return this.readProject(id);
+  }
+
+  async listProjects(query: ListProjectsInput): Promise<Page<Project>> {
     const owner = fingerprint(query);
     const name = sql`${projects.name} collate nocase`;
     const conditions = [
@@ -154,11 +159,11 @@ export class SqliteRepository implements Repository {
     return { items, nextCursor };
   }
 
-  getTask(id: string): Task {
+  async getTask(id: string): Promise<Task> {
     return this.requireTask(id);
   }
 
-  listTasks(query: TaskQuery): Page<Task> {
+  async listTasks(query: TaskQuery): Promise<Page<Task>> {
     const owner = fingerprint(query);
     const after = query.cursor ? this.cursors.decode(query.cursor, owner) : undefined;
     const rows = this.taskReads.list(query, after);
@@ -169,15 +174,15 @@ export class SqliteRepository implements Repository {
     return { items, nextCursor };
   }
 
-  countTasks(filter: TaskFilter): number {
+  async countTasks(filter: TaskFilter): Promise<number> {
     return this.taskReads.count(filter);
   }
 
-  listLabels(filter: TaskFilter): LabelUsage[] {
+  async listLabels(filter: TaskFilter): Promise<LabelUsage[]> {
     return this.taskReads.labels(filter);
   }
 
-  createProject(input: CreateProjectInput): Project {
+  async createProject(input: CreateProjectInput): Promise<Project> {
     return this.atomically(() => {
       const project = newProject(this.newId(), input, this.now());
       this.db.insert(projects).values({ ...project, searchText: project.name.toLowerCase() }).run();
@@ -193,21 +198,21 @@ export class SqliteRepository implements Repository {
         .where(eq(projects.id, next.id))
         .run();
     }
-    return this.getProject(next.id);
+    return this.readProject(next.id);
   }
 
-  updateProject(input: UpdateProjectInput): Project {
+  async updateProject(input: UpdateProjectInput): Promise<Project> {
     return this.atomically(() => {
       const current = this.requireProject(input.id);
       return this.saveProject(current, updatedProject(current, input, this.now()));
     });
   }
 
-  archiveProject(input: ProjectChangeInput): Project {
+  async archiveProject(input: ProjectChangeInput): Promise<Project> {
     return this.setArchived(input, true);
   }
 
-  unarchiveProject(input: ProjectChangeInput): Project {
+  async unarchiveProject(input: ProjectChangeInput): Promise<Project> {
     return this.setArchived(input, false);
   }
 
@@ -218,7 +223,7 @@ export class SqliteRepository implements Repository {
     });
   }
 
-  deleteProject(input: ProjectChangeInput): { id: string } {
+  async deleteProject(input: ProjectChangeInput): Promise<{ id: string }> {
     return this.atomically(() => {
       const current = this.requireProject(input.id);
       const taskCount = this.db.select({ count: count() }).from(tasks).where(eq(tasks.projectId, current.id)).get()?.count ?? 0;
@@ -228,7 +233,7 @@ export class SqliteRepository implements Repository {
     });
   }
 
-  createTask(input: CreateTaskInput): Task {
+  async createTask(input: CreateTaskInput): Promise<Task> {
     return this.atomically(() => {
       const task = newTask(this.newId(), this.requireProject(input.projectId), input, this.now());
       this.db.insert(tasks).values(toTaskRow(task)).run();
@@ -247,7 +252,7 @@ export class SqliteRepository implements Repository {
     }
   }
 
-  updateTask(input: UpdateTaskInput): Task {
+  async updateTask(input: UpdateTaskInput): Promise<Task> {
     return this.atomically(() => {
       const current = this.requireTask(input.id);
       const project = this.requireProject(current.projectId);
@@ -267,11 +272,11 @@ export class SqliteRepository implements Repository {
     this.db.update(tasks).set(changes).where(eq(tasks.id, task.id)).run();
   }
 
-  completeTask(input: TaskChangeInput): Task {
+  async completeTask(input: TaskChangeInput): Promise<Task> {
     return this.setCompleted(input, true);
   }
 
-  reopenTask(input: TaskChangeInput): Task {
+  async reopenTask(input: TaskChangeInput): Promise<Task> {
     return this.setCompleted(input, false);
   }
 
@@ -284,7 +289,7 @@ export class SqliteRepository implements Repository {
     });
   }
 
-  deleteTask(input: TaskChangeInput): { id: string } {
+  async deleteTask(input: TaskChangeInput): Promise<{ id: string }> {
     return this.atomically(() => {
       const current = this.requireTask(input.id);
       assertTaskDeletable(current, this.requireProject(current.projectId), input.expectedVersion);

@@ -48,7 +48,7 @@ export class SqliteTokenStore implements TokenStore {
     this.otherWrites = db.$client.prepare("pragma data_version").pluck();
   }
 
-  create(input: CreateTokenInput): { token: TokenInfo; secret: string } | "name-taken" {
+  async create(input: CreateTokenInput): Promise<{ token: TokenInfo; secret: string } | "name-taken"> {
     const secret = newTokenSecret();
     const createdAt = this.now();
     const token: TokenInfo = { name: input.name, scope: input.scope, createdAt, expiresAt: expiryOf(createdAt, input.expiresIn), lastUsedAt: null };
@@ -60,15 +60,15 @@ export class SqliteTokenStore implements TokenStore {
     return inserted.changes === 0 ? "name-taken" : { token, secret };
   }
 
-  list(): TokenInfo[] {
+  async list(): Promise<TokenInfo[]> {
     return this.db.select().from(accessTokens).orderBy(asc(accessTokens.name)).all().map(toInfo);
   }
 
-  revoke(name: string): boolean {
+  async revoke(name: string): Promise<boolean> {
     return this.db.delete(accessTokens).where(eq(accessTokens.name, name)).run().changes > 0;
   }
 
-  authenticate(secret: string): { name: string; scope: TokenScope } | undefined {
+  async authenticate(secret: string): Promise<{ name: string; scope: TokenScope } | undefined> {
     const presented = hashTokenSecret(secret);
     const row = this.byHash.get({ hash: presented });
     const now = this.now();
@@ -83,7 +83,7 @@ export class SqliteTokenStore implements TokenStore {
    * Asked on every API call without a token, so answered from memory: read again after a write by this process, at
    * the expiry of the last live token, and once a second if another process (`taskrpc token create`) has written.
    */
-  hasLiveTokens(): boolean {
+  async hasLiveTokens(): Promise<boolean> {
     const own = this.ownWrites.get() as number;
     const now = this.now();
     const known = this.live;
@@ -111,7 +111,7 @@ export class MemoryTokenStore implements TokenStore {
 
   constructor(private readonly now: Clock = systemClock) {}
 
-  create(input: CreateTokenInput): { token: TokenInfo; secret: string } | "name-taken" {
+  async create(input: CreateTokenInput): Promise<{ token: TokenInfo; secret: string } | "name-taken"> {
     if (this.tokens.has(input.name)) return "name-taken";
     const secret = newTokenSecret();
     const createdAt = this.now();
@@ -120,16 +120,16 @@ export class MemoryTokenStore implements TokenStore {
     return { token, secret };
   }
 
-  list(): TokenInfo[] {
+  async list(): Promise<TokenInfo[]> {
     // Byte order of the UTF-8 names, as SQLite orders text.
     return [...this.tokens.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name))).map(toInfo);
   }
 
-  revoke(name: string): boolean {
+  async revoke(name: string): Promise<boolean> {
     return this.tokens.delete(name);
   }
 
-  authenticate(secret: string): { name: string; scope: TokenScope } | undefined {
+  async authenticate(secret: string): Promise<{ name: string; scope: TokenScope } | undefined> {
     const presented = hashTokenSecret(secret);
     const now = this.now();
     const token = [...this.tokens.values()].find((candidate) => sameHash(candidate.secretHash, presented));
@@ -138,7 +138,7 @@ export class MemoryTokenStore implements TokenStore {
     return { name: token.name, scope: token.scope };
   }
 
-  hasLiveTokens(): boolean {
+  async hasLiveTokens(): Promise<boolean> {
     const now = this.now();
     return [...this.tokens.values()].some((token) => isLive(token, now));
   }

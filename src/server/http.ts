@@ -44,8 +44,8 @@ export function createTaskServer(
   const guards: GuardOptions = { ...defaultGuardOptions, ...guardOptions };
   const panelHtml = panel ? createPanel() : undefined;
   // One context maker for /trpc and /api, so both pass the same access checks.
-  const contextOf = ({ req }: { req: IncomingMessage }) => {
-    const context = createContext(repositories, { authorization: req.headers.authorization });
+  const contextOf = async ({ req }: { req: IncomingMessage }) => {
+    const context = await createContext(repositories, { authorization: req.headers.authorization });
     noteToken(req, context.tokenName);
     return context;
   };
@@ -99,10 +99,10 @@ export function createTaskServer(
       if ((target.pathname === "/api" || target.pathname.startsWith("/api/")) && req.method === "OPTIONS") {
         return preflight(res, corsOrigin, "GET, POST, PATCH, DELETE");
       }
-      if (target.pathname === "/readyz" && req.method === "GET") return ready(req, res);
+      if (target.pathname === "/readyz" && req.method === "GET") return await ready(req, res);
       if (metrics && target.pathname === "/metrics" && req.method === "GET") {
         // Whenever tokens are live, as the API: the metrics tell how the service is used.
-        if (contextOf({ req }).access === "none") throw new Refusal("UNAUTHORIZED", "GET /metrics needs an access token (read or write)");
+        if ((await contextOf({ req })).access === "none") throw new Refusal("UNAUTHORIZED", "GET /metrics needs an access token (read or write)");
         const { contentType, text } = await observability.metrics();
         res.writeHead(200, { "content-type": contentType }).end(text);
         return;
@@ -129,10 +129,10 @@ export function createTaskServer(
   }
 
   /** Ready while not shutting down and the database answers a query; 503 otherwise, saying why. */
-  function ready(req: IncomingMessage, res: ServerResponse) {
+  async function ready(req: IncomingMessage, res: ServerResponse) {
     let problem = closing ? "shutting down" : undefined;
     try {
-      if (!problem) repositories.ping?.();
+      if (!problem) await repositories.ping?.();
     } catch (error) {
       log.warn({ err: error, requestId: requestId(req) }, "not ready: the database does not answer");
       problem = "the database does not answer";

@@ -17,8 +17,8 @@ export type RunningService = {
  */
 export async function startService(config: ServerConfig, log: Logger): Promise<RunningService> {
   const database = openDatabase(config.databasePath);
-  if (!isLoopback(config.host) && !config.allowAnonymous && !database.tokens.hasLiveTokens()) {
-    database.close();
+  if (!isLoopback(config.host) && !config.allowAnonymous && !(await database.tokens.hasLiveTokens())) {
+    await database.close();
     throw new Error(
       `Refusing to listen on ${config.host} with no access token: anyone who can reach it could change every task. ` +
         `Create one with \`taskrpc tokens create --name NAME --scope write --db ${config.databasePath}\`, or pass --allow-anonymous (env ALLOW_ANONYMOUS=1)`,
@@ -39,7 +39,7 @@ export async function startService(config: ServerConfig, log: Logger): Promise<R
   try {
     url = await taskServer.listen(config.port, config.host);
   } catch (error) {
-    database.close();
+    await database.close();
     throw error;
   }
   const panel = config.panel ? `panel at ${url}/panel` : "panel off";
@@ -48,7 +48,7 @@ export async function startService(config: ServerConfig, log: Logger): Promise<R
     url,
     stop: async () => {
       await taskServer.close();
-      database.close();
+      await database.close();
     },
   };
 }

@@ -6,7 +6,7 @@ import type { ReadRepository, Repository, TokenStore } from "../../src/data";
 import { createProjectInput, createTaskInput } from "../../src/domain";
 import { openDatabaseCopy } from "../support/database";
 
-function secretOf(created: ReturnType<TokenStore["create"]>): string {
+function secretOf(created: Awaited<ReturnType<TokenStore["create"]>>): string {
   if (created === "name-taken") throw new Error("token names in this test are distinct");
   return created.secret;
 }
@@ -64,20 +64,20 @@ async function callAndRecord(
   let now = Date.parse("2026-01-01T00:00:00.000Z");
   const database = openDatabaseCopy({ clock: () => new Date(now++).toISOString() });
   onTestFinished(() => database.close());
-  const project = database.write.createProject(createProjectInput.parse({ name: "Seeded" }));
-  const task = database.write.createTask(createTaskInput.parse({ projectId: project.id, title: "Seeded" }));
+  const project = await database.write.createProject(createProjectInput.parse({ name: "Seeded" }));
+  const task = await database.write.createTask(createTaskInput.parse({ projectId: project.id, title: "Seeded" }));
   const input = acceptedInput(path, inputs, { projectId: project.id, taskId: task.id });
   const reads: string[] = [];
   const writes: string[] = [];
   const secrets: Record<string, string | undefined> = { unknown: "trpc_not-a-token" };
   if (token) {
-    for (const scope of ["read", "write"] as const) secrets[scope] = secretOf(database.tokens.create({ name: scope, scope }));
-    secrets.expired = secretOf(database.tokens.create({ name: "expired", scope: "write", expiresIn: 60_000 }));
+    for (const scope of ["read", "write"] as const) secrets[scope] = secretOf(await database.tokens.create({ name: scope, scope }));
+    secrets.expired = secretOf(await database.tokens.create({ name: "expired", scope: "write", expiresIn: 60_000 }));
     now += 60_000; // the expiring token's minute is up; the others never expire
   }
   const repositories = { read: recording(database.read, reads), write: recording(database.write, writes), tokens: database.tokens };
   const caller = createCallerFactory(appRouter)(
-    createContext(repositories, token ? { authorization: token === "none" ? undefined : `Bearer ${secrets[token]}` } : "trusted-local"),
+    await createContext(repositories, token ? { authorization: token === "none" ? undefined : `Bearer ${secrets[token]}` } : "trusted-local"),
   );
   const call = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
     input: unknown,
@@ -105,7 +105,7 @@ describe("every procedure gets only the access its kind allows", () => {
         expect(failure?.code).not.toBe("INTERNAL_SERVER_ERROR");
         // The repository it was handed cannot write, even when forced past the type system.
         const forced = database.read as unknown as Repository;
-        expect(() => forced.createProject(createProjectInput.parse({ name: "sneaky" }))).toThrow(/readonly/i);
+        await expect(forced.createProject(createProjectInput.parse({ name: "sneaky" }))).rejects.toThrow(/readonly/i);
       });
     } else {
       it(`mutation ${path} makes exactly one call, one transaction, on the writing repository`, async () => {

@@ -148,8 +148,8 @@ describe("the tRPC panel in a browser", () => {
   it("works with an access token set through its Headers button: refused (401) before, answered after", async () => {
     if (!server || !browser) throw new Error("set-up failed");
     const database = openDatabase(server.databasePath);
-    const created = database.tokens.create({ name: "panel", scope: "write" });
-    database.close();
+    const created = await database.tokens.create({ name: "panel", scope: "write" });
+    await database.close();
     if (created === "name-taken") throw new Error("the token exists");
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -174,8 +174,8 @@ describe("the tRPC panel in a browser", () => {
       expect(await run()).toBe(200);
     } finally {
       const cleanup = openDatabase(server.databasePath);
-      cleanup.tokens.revoke("panel");
-      cleanup.close();
+      await cleanup.tokens.revoke("panel");
+      await cleanup.close();
     }
   });
 });

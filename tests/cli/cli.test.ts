@@ -279,14 +279,14 @@ describe("taskrpc tokens", () => {
     expect(listed.stdout).not.toContain(secret.slice(5));
 
     const database = openDatabase(db);
-    expect(database.tokens.authenticate(secret)?.scope).toBe("read");
-    database.close();
+    expect((await database.tokens.authenticate(secret))?.scope).toBe("read");
+    await database.close();
 
     expect(await tokens("revoke", "--name", "ci")).toMatchObject({ code: 0, stderr: "" });
     expect(JSON.parse((await tokens("list")).stdout)).toEqual([]);
     const reopened = openDatabase(db);
-    expect(reopened.tokens.authenticate(secret)).toBeUndefined();
-    reopened.close();
+    expect(await reopened.tokens.authenticate(secret)).toBeUndefined();
+    await reopened.close();
   });
 
   it("refuses a taken name, a bad scope or duration with VALIDATION and exit code 2, an unknown name to revoke with exit 1", async () => {

@@ -34,16 +34,16 @@ async function onTerminal(...args: string[]) {
 }
 
 /** A database using every field: archived and empty projects, completed, moved and edited tasks, every priority. */
-function seed(path: string): void {
+async function seed(path: string): Promise<void> {
   const database = openDatabase(path, { clock: tickingClock() });
   const { write } = database;
-  const home = write.createProject({ name: "Home", description: "things to do at home" });
-  const work = write.createProject({ name: "Work", description: "" });
-  const old = write.createProject({ name: "Old", description: "archived" });
-  write.createProject({ name: "Empty", description: "" });
+  const home = await write.createProject({ name: "Home", description: "things to do at home" });
+  const work = await write.createProject({ name: "Work", description: "" });
+  const old = await write.createProject({ name: "Old", description: "archived" });
+  await write.createProject({ name: "Empty", description: "" });
   const priorities = ["low", "normal", "high", "urgent"] as const;
   for (const [index, priority] of priorities.entries()) {
-    const task = write.createTask({
+    const task = await write.createTask({
       projectId: index % 2 ? home.id : work.id,
       title: `Task ${priority} «ünïcode»`,
       description: index ? "line one\nline two" : "",
@@ -51,13 +51,13 @@ function seed(path: string): void {
       dueDate: index % 2 ? `2026-0${index + 1}-2${index}` : null,
       labels: index ? ["errands", `p-${priority}`, "Zeta"] : [],
     });
-    if (index === 1) write.completeTask({ id: task.id });
-    if (index === 2) write.updateTask({ id: task.id, title: "Renamed", projectId: home.id });
+    if (index === 1) await write.completeTask({ id: task.id });
+    if (index === 2) await write.updateTask({ id: task.id, title: "Renamed", projectId: home.id });
   }
-  const archived = write.createTask({ projectId: old.id, title: "Done long ago", description: "", priority: "high", dueDate: "2025-12-31", labels: ["x"] });
-  write.completeTask({ id: archived.id });
-  write.archiveProject({ id: old.id });
-  database.close();
+  const archived = await write.createTask({ projectId: old.id, title: "Done long ago", description: "", priority: "high", dueDate: "2025-12-31", labels: ["x"] });
+  await write.completeTask({ id: archived.id });
+  await write.archiveProject({ id: old.id });
+  await database.close();
 }
 
 const documentOf = (path: string) => {
@@ -66,19 +66,19 @@ const documentOf = (path: string) => {
   return rest;
 };
 
-const taskCount = (path: string) => {
+const taskCount = async (path: string) => {
   const database = openDatabase(path);
   try {
-    return database.read.countTasks({ status: "all", includeArchivedProjects: true });
+    return await database.read.countTasks({ status: "all", includeArchivedProjects: true });
   } finally {
-    database.close();
+    await database.close();
   }
 };
 
 describe("taskrpc export and import", () => {
   it("export → import into an empty database → export gives the same document, every field kept", async () => {
     const source = databaseFile();
-    seed(source);
+    await seed(source);
     const first = file("json");
     expect(await taskrpc("--db", source, "export", "--out", first)).toMatchObject({ code: 0, stderr: "" });
     const document = documentOf(first) as { format: string; version: number; projects: object[]; tasks: { completed: boolean }[] };
@@ -102,12 +102,12 @@ describe("taskrpc export and import", () => {
     const original = openDatabase(source);
     try {
       const all = { archived: true, limit: 50 };
-      expect(copy.read.listProjects(all)).toEqual(original.read.listProjects(all));
+      expect(await copy.read.listProjects(all)).toEqual(await original.read.listProjects(all));
       const filter = { status: "all" as const, labels: ["ERRANDS"], sort: { by: "title" as const, dir: "asc" as const }, limit: 50, includeArchivedProjects: true };
-      expect(copy.read.listTasks(filter)).toEqual(original.read.listTasks(filter));
+      expect(await copy.read.listTasks(filter)).toEqual(await original.read.listTasks(filter));
     } finally {
-      copy.close();
-      original.close();
+      await copy.close();
+      await original.close();
     }
   });
 
@@ -119,13 +119,13 @@ describe("taskrpc export and import", () => {
 
   it("refuses to import into a database that holds data, and changes nothing", async () => {
     const source = databaseFile();
-    seed(source);
+    await seed(source);
     const exported = file("json");
     await taskrpc("--db", source, "export", "--out", exported);
     const run = await taskrpc("--db", source, "import", exported);
     expect(run).toMatchObject({ code: 1, stdout: "" });
     expect(run.stderr).toMatch(/^DATABASE_NOT_EMPTY: .* holds 4 projects; import only into an empty database\n$/u);
-    expect(taskCount(source)).toBe(5);
+    expect(await taskCount(source)).toBe(5);
   });
 
   const header = { format: "taskrpc-export", version: 1, exportedAt: "2026-01-01T00:00:00.000Z" };
@@ -149,13 +149,13 @@ describe("taskrpc export and import", () => {
     const run = await taskrpc("--db", target, "import", source);
     expect(run).toMatchObject({ code: 2, stdout: "" });
     expect(run.stderr).toMatch(message);
-    expect(taskCount(target)).toBe(0);
+    expect(await taskCount(target)).toBe(0);
     expect(JSON.parse((await taskrpc("--db", target, "projects", "list", "--archived")).stdout)).toEqual({ items: [], nextCursor: null });
   });
 
   it("refuses a file that is not JSON, or cut short, writing nothing", async () => {
     const source = databaseFile();
-    seed(source);
+    await seed(source);
     const exported = file("json");
     await taskrpc("--db", source, "export", "--out", exported);
     const cut = file("json");
@@ -164,7 +164,7 @@ describe("taskrpc export and import", () => {
     const run = await taskrpc("--db", target, "import", cut);
     expect(run).toMatchObject({ code: 2, stdout: "" });
     expect(run.stderr).toMatch(/^VALIDATION: .* is not valid JSON: /u);
-    expect(taskCount(target)).toBe(0);
+    expect(await taskCount(target)).toBe(0);
     expect((await taskrpc("--db", target, "import", join(dir, "missing.json"))).stderr).toMatch(/^VALIDATION: there is no file /u);
   });
 
@@ -184,8 +184,8 @@ describe("taskrpc backup", () => {
   it("copies a database that a server is writing to: the copy passes the integrity check and holds every write acknowledged before it began", { timeout: 60_000 }, async () => {
     const live = openDatabaseCopy();
     // Enough pages that the copy takes many steps, with the server's requests answered between them.
-    const project = live.write.createProject({ name: "Load", description: "" });
-    for (let i = 0; i < 250; i++) live.write.createTask({ projectId: project.id, title: `seed ${i}`, description: "x".repeat(9000), priority: "normal", dueDate: null, labels: [] });
+    const project = await live.write.createProject({ name: "Load", description: "" });
+    for (let i = 0; i < 250; i++) await live.write.createTask({ projectId: project.id, title: `seed ${i}`, description: "x".repeat(9000), priority: "normal", dueDate: null, labels: [] });
     const server = createTaskServer(live, { log: captureLog().log });
     const url = await server.listen(0, "127.0.0.1");
     const acknowledged: string[] = [];
@@ -216,22 +216,22 @@ describe("taskrpc backup", () => {
       expect(checkIntegrity(target)).toBe("ok");
       const restored = openDatabase(target);
       try {
-        for (const id of before) expect(restored.read.getTask(id).id).toBe(id);
-        expect(restored.read.countTasks({ status: "all", projectId: project.id, includeArchivedProjects: false })).toBeGreaterThanOrEqual(250 + before.length);
+        for (const id of before) expect((await restored.read.getTask(id)).id).toBe(id);
+        expect(await restored.read.countTasks({ status: "all", projectId: project.id, includeArchivedProjects: false })).toBeGreaterThanOrEqual(250 + before.length);
       } finally {
-        restored.close();
+        await restored.close();
       }
     } finally {
       writing = false;
       await writer;
       await server.close();
-      live.close();
+      await live.close();
     }
   });
 
   it("refuses to replace a file unless --force, and a database that does not exist", async () => {
     const source = databaseFile();
-    seed(source);
+    await seed(source);
     const target = file("db");
     writeFileSync(target, "keep");
     const run = await taskrpc("--db", source, "backup", "--to", target);
@@ -241,7 +241,7 @@ describe("taskrpc backup", () => {
     const replaced = await onTerminal("--db", source, "backup", "--to", target, "--force");
     expect(replaced).toMatchObject({ code: 0 });
     expect(replaced.stderr).toMatch(/\rbackup of .* \[#{20}\] 100%\n$/u);
-    expect(taskCount(target)).toBe(5);
+    expect(await taskCount(target)).toBe(5);
     const missing = await taskrpc("--db", join(dir, "none.db"), "backup", "--to", file("db"));
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringMatching(/^BACKUP_REFUSED: there is no database at /u) });
     expect(existsSync(join(dir, "none.db"))).toBe(false);

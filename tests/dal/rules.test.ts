@@ -20,31 +20,31 @@ import {
 import { implementations } from "./implementations";
 
 /** An archived project with an open and a completed task, and an active project with one task. */
-function frozenWorld(write: Repository) {
-  const frozen = createProject(write, { name: "Frozen" });
-  const open = createTask(write, frozen.id, { title: "open" });
-  const done = completeTask(write, { id: createTask(write, frozen.id, { title: "done" }).id });
-  const archived = archiveProject(write, { id: frozen.id });
-  const active = createProject(write, { name: "Active" });
-  const outside = createTask(write, active.id, { title: "outside" });
+async function frozenWorld(write: Repository) {
+  const frozen = await createProject(write, { name: "Frozen" });
+  const open = await createTask(write, frozen.id, { title: "open" });
+  const done = await completeTask(write, { id: (await createTask(write, frozen.id, { title: "done" })).id });
+  const archived = await archiveProject(write, { id: frozen.id });
+  const active = await createProject(write, { name: "Active" });
+  const outside = await createTask(write, active.id, { title: "outside" });
   return { frozen: archived, open, done, active, outside };
 }
 
 describe.each(implementations)("rules ($name)", ({ open }) => {
   describe("an archived project is frozen", () => {
-    it("creating a task in it fails PROJECT_ARCHIVED", () => {
+    it("creating a task in it fails PROJECT_ARCHIVED", async () => {
       const { write } = open();
-      const { frozen } = frozenWorld(write);
-      const before = snapshot(write);
-      expectReason(() => createTask(write, frozen.id), "PROJECT_ARCHIVED");
-      expect(snapshot(write)).toEqual(before);
+      const { frozen } = await frozenWorld(write);
+      const before = await snapshot(write);
+      await expectReason(() => createTask(write, frozen.id), "PROJECT_ARCHIVED");
+      expect(await snapshot(write)).toEqual(before);
     });
 
-    it("every mutation of its tasks fails PROJECT_ARCHIVED and changes nothing", () => {
+    it("every mutation of its tasks fails PROJECT_ARCHIVED and changes nothing", async () => {
       const { write } = open();
-      const { open: task, done, active } = frozenWorld(write);
-      const before = snapshot(write);
-      const attempts: [string, () => unknown][] = [
+      const { open: task, done, active } = await frozenWorld(write);
+      const before = await snapshot(write);
+      const attempts: [string, () => Promise<unknown>][] = [
         ["update title", () => updateTask(write, { id: task.id, title: "changed" })],
         ["update labels", () => updateTask(write, { id: task.id, labels: ["x"] })],
         ["no-op update", () => updateTask(write, { id: task.id })],
@@ -58,144 +58,144 @@ describe.each(implementations)("rules ($name)", ({ open }) => {
         ["delete completed", () => deleteTask(write, { id: done.id })],
       ];
       for (const [what, attempt] of attempts) {
-        expect({ what, reason: reasonOrNone(attempt) }).toEqual({ what, reason: "PROJECT_ARCHIVED" });
+        expect({ what, reason: await reasonOrNone(attempt) }).toEqual({ what, reason: "PROJECT_ARCHIVED" });
       }
-      expect(snapshot(write)).toEqual(before);
+      expect(await snapshot(write)).toEqual(before);
     });
 
-    it("moving a task into it fails PROJECT_ARCHIVED and changes nothing", () => {
+    it("moving a task into it fails PROJECT_ARCHIVED and changes nothing", async () => {
       const { write } = open();
-      const { frozen, outside } = frozenWorld(write);
-      const before = snapshot(write);
-      expectReason(() => updateTask(write, { id: outside.id, projectId: frozen.id }), "PROJECT_ARCHIVED");
-      expectReason(() => updateTask(write, { id: outside.id, projectId: frozen.id, title: "x" }), "PROJECT_ARCHIVED");
-      expect(snapshot(write)).toEqual(before);
+      const { frozen, outside } = await frozenWorld(write);
+      const before = await snapshot(write);
+      await expectReason(() => updateTask(write, { id: outside.id, projectId: frozen.id }), "PROJECT_ARCHIVED");
+      await expectReason(() => updateTask(write, { id: outside.id, projectId: frozen.id, title: "x" }), "PROJECT_ARCHIVED");
+      expect(await snapshot(write)).toEqual(before);
     });
 
-    it("updating the project itself fails PROJECT_ARCHIVED, even when it would change nothing", () => {
+    it("updating the project itself fails PROJECT_ARCHIVED, even when it would change nothing", async () => {
       const { write } = open();
-      const { frozen } = frozenWorld(write);
-      expectReason(() => updateProject(write, { id: frozen.id, name: "New" }), "PROJECT_ARCHIVED");
-      expectReason(() => updateProject(write, { id: frozen.id, description: "d" }), "PROJECT_ARCHIVED");
-      expectReason(() => updateProject(write, { id: frozen.id }), "PROJECT_ARCHIVED");
-      expectReason(() => updateProject(write, { id: frozen.id, name: frozen.name }), "PROJECT_ARCHIVED");
-      expect(write.getProject(frozen.id)).toEqual(frozen);
+      const { frozen } = await frozenWorld(write);
+      await expectReason(() => updateProject(write, { id: frozen.id, name: "New" }), "PROJECT_ARCHIVED");
+      await expectReason(() => updateProject(write, { id: frozen.id, description: "d" }), "PROJECT_ARCHIVED");
+      await expectReason(() => updateProject(write, { id: frozen.id }), "PROJECT_ARCHIVED");
+      await expectReason(() => updateProject(write, { id: frozen.id, name: frozen.name }), "PROJECT_ARCHIVED");
+      expect(await write.getProject(frozen.id)).toEqual(frozen);
     });
 
-    it("reading still works", () => {
+    it("reading still works", async () => {
       const { write, read } = open();
-      const { frozen, open: task, done } = frozenWorld(write);
+      const { frozen, open: task, done } = await frozenWorld(write);
       for (const repo of [write, read]) {
-        expect(repo.getProject(frozen.id)).toEqual(frozen);
-        expect(repo.getTask(task.id)).toEqual(task);
-        expect(repo.getTask(done.id)).toEqual(done);
-        expect(listTasks(repo, { projectId: frozen.id, status: "all" }).items.map((t) => t.id).sort()).toEqual(
+        expect(await repo.getProject(frozen.id)).toEqual(frozen);
+        expect(await repo.getTask(task.id)).toEqual(task);
+        expect(await repo.getTask(done.id)).toEqual(done);
+        expect((await listTasks(repo, { projectId: frozen.id, status: "all" })).items.map((t) => t.id).sort()).toEqual(
           [task.id, done.id].sort(),
         );
-        expect(countTasks(repo, { projectId: frozen.id, status: "all" })).toBe(2);
-        expect(listProjects(repo, { archived: true }).items).toEqual([frozen]);
+        expect(await countTasks(repo, { projectId: frozen.id, status: "all" })).toBe(2);
+        expect((await listProjects(repo, { archived: true })).items).toEqual([frozen]);
       }
       expect(frozen).toMatchObject({ openTaskCount: 1, completedTaskCount: 1 });
     });
 
-    it("archive, unarchive and delete of the project itself are allowed", () => {
+    it("archive, unarchive and delete of the project itself are allowed", async () => {
       const { write } = open();
-      const { frozen, open: task, done } = frozenWorld(write);
-      expect(archiveProject(write, { id: frozen.id })).toEqual(frozen);
-      expectReason(() => deleteProject(write, { id: frozen.id }), "PROJECT_NOT_EMPTY");
-      const thawed = unarchiveProject(write, { id: frozen.id });
+      const { frozen, open: task, done } = await frozenWorld(write);
+      expect(await archiveProject(write, { id: frozen.id })).toEqual(frozen);
+      await expectReason(() => deleteProject(write, { id: frozen.id }), "PROJECT_NOT_EMPTY");
+      const thawed = await unarchiveProject(write, { id: frozen.id });
       expect(thawed.archived).toBe(false);
-      deleteTask(write, { id: task.id });
-      deleteTask(write, { id: done.id });
-      archiveProject(write, { id: frozen.id });
-      expect(deleteProject(write, { id: frozen.id })).toEqual({ id: frozen.id });
+      await deleteTask(write, { id: task.id });
+      await deleteTask(write, { id: done.id });
+      await archiveProject(write, { id: frozen.id });
+      expect(await deleteProject(write, { id: frozen.id })).toEqual({ id: frozen.id });
     });
 
-    it("unarchiving thaws the project and its tasks", () => {
+    it("unarchiving thaws the project and its tasks", async () => {
       const { write } = open();
-      const { frozen, open: task, active } = frozenWorld(write);
-      unarchiveProject(write, { id: frozen.id });
-      expect(updateProject(write, { id: frozen.id, name: "Thawed" }).name).toBe("Thawed");
-      expect(createTask(write, frozen.id).projectId).toBe(frozen.id);
-      expect(completeTask(write, { id: task.id }).completed).toBe(true);
-      expect(updateTask(write, { id: task.id, projectId: active.id }).projectId).toBe(active.id);
+      const { frozen, open: task, active } = await frozenWorld(write);
+      await unarchiveProject(write, { id: frozen.id });
+      expect((await updateProject(write, { id: frozen.id, name: "Thawed" })).name).toBe("Thawed");
+      expect((await createTask(write, frozen.id)).projectId).toBe(frozen.id);
+      expect((await completeTask(write, { id: task.id })).completed).toBe(true);
+      expect((await updateTask(write, { id: task.id, projectId: active.id })).projectId).toBe(active.id);
     });
 
-    it("archiving a project does not change its tasks", () => {
+    it("archiving a project does not change its tasks", async () => {
       const { write } = open();
-      const project = createProject(write);
-      const task = createTask(write, project.id);
-      archiveProject(write, { id: project.id });
-      expect(write.getTask(task.id)).toEqual(task);
+      const project = await createProject(write);
+      const task = await createTask(write, project.id);
+      await archiveProject(write, { id: project.id });
+      expect(await write.getTask(task.id)).toEqual(task);
     });
   });
 
   describe("rule check order", () => {
-    it("an unknown task is reported before anything else", () => {
+    it("an unknown task is reported before anything else", async () => {
       const { write } = open();
-      const { frozen } = frozenWorld(write);
-      expectReason(() => updateTask(write, { id: "missing", projectId: "nowhere", expectedVersion: 9 }), "TASK_NOT_FOUND");
-      expectReason(() => updateTask(write, { id: "missing", projectId: frozen.id, expectedVersion: 9 }), "TASK_NOT_FOUND");
-      expectReason(() => completeTask(write, { id: "missing", expectedVersion: 9 }), "TASK_NOT_FOUND");
-      expectReason(() => reopenTask(write, { id: "missing", expectedVersion: 9 }), "TASK_NOT_FOUND");
-      expectReason(() => deleteTask(write, { id: "missing", expectedVersion: 9 }), "TASK_NOT_FOUND");
+      const { frozen } = await frozenWorld(write);
+      await expectReason(() => updateTask(write, { id: "missing", projectId: "nowhere", expectedVersion: 9 }), "TASK_NOT_FOUND");
+      await expectReason(() => updateTask(write, { id: "missing", projectId: frozen.id, expectedVersion: 9 }), "TASK_NOT_FOUND");
+      await expectReason(() => completeTask(write, { id: "missing", expectedVersion: 9 }), "TASK_NOT_FOUND");
+      await expectReason(() => reopenTask(write, { id: "missing", expectedVersion: 9 }), "TASK_NOT_FOUND");
+      await expectReason(() => deleteTask(write, { id: "missing", expectedVersion: 9 }), "TASK_NOT_FOUND");
     });
 
-    it("an unknown project is reported before a version mismatch", () => {
+    it("an unknown project is reported before a version mismatch", async () => {
       const { write } = open();
-      expectReason(() => updateProject(write, { id: "missing", name: "x", expectedVersion: 9 }), "PROJECT_NOT_FOUND");
-      expectReason(() => archiveProject(write, { id: "missing", expectedVersion: 9 }), "PROJECT_NOT_FOUND");
-      expectReason(() => unarchiveProject(write, { id: "missing", expectedVersion: 9 }), "PROJECT_NOT_FOUND");
-      expectReason(() => deleteProject(write, { id: "missing", expectedVersion: 9 }), "PROJECT_NOT_FOUND");
+      await expectReason(() => updateProject(write, { id: "missing", name: "x", expectedVersion: 9 }), "PROJECT_NOT_FOUND");
+      await expectReason(() => archiveProject(write, { id: "missing", expectedVersion: 9 }), "PROJECT_NOT_FOUND");
+      await expectReason(() => unarchiveProject(write, { id: "missing", expectedVersion: 9 }), "PROJECT_NOT_FOUND");
+      await expectReason(() => deleteProject(write, { id: "missing", expectedVersion: 9 }), "PROJECT_NOT_FOUND");
     });
 
-    it("the task's archived project is reported before a version mismatch", () => {
+    it("the task's archived project is reported before a version mismatch", async () => {
       const { write } = open();
-      const { open: task, done, active } = frozenWorld(write);
-      expectReason(() => updateTask(write, { id: task.id, title: "x", expectedVersion: 9 }), "PROJECT_ARCHIVED");
-      expectReason(() => updateTask(write, { id: task.id, projectId: "nowhere", expectedVersion: 9 }), "PROJECT_ARCHIVED");
-      expectReason(() => updateTask(write, { id: task.id, projectId: active.id, expectedVersion: 9 }), "PROJECT_ARCHIVED");
-      expectReason(() => completeTask(write, { id: task.id, expectedVersion: 9 }), "PROJECT_ARCHIVED");
-      expectReason(() => reopenTask(write, { id: done.id, expectedVersion: 9 }), "PROJECT_ARCHIVED");
-      expectReason(() => deleteTask(write, { id: task.id, expectedVersion: 9 }), "PROJECT_ARCHIVED");
+      const { open: task, done, active } = await frozenWorld(write);
+      await expectReason(() => updateTask(write, { id: task.id, title: "x", expectedVersion: 9 }), "PROJECT_ARCHIVED");
+      await expectReason(() => updateTask(write, { id: task.id, projectId: "nowhere", expectedVersion: 9 }), "PROJECT_ARCHIVED");
+      await expectReason(() => updateTask(write, { id: task.id, projectId: active.id, expectedVersion: 9 }), "PROJECT_ARCHIVED");
+      await expectReason(() => completeTask(write, { id: task.id, expectedVersion: 9 }), "PROJECT_ARCHIVED");
+      await expectReason(() => reopenTask(write, { id: done.id, expectedVersion: 9 }), "PROJECT_ARCHIVED");
+      await expectReason(() => deleteTask(write, { id: task.id, expectedVersion: 9 }), "PROJECT_ARCHIVED");
     });
 
-    it("an archived project's update is reported before a version mismatch", () => {
+    it("an archived project's update is reported before a version mismatch", async () => {
       const { write } = open();
-      const { frozen } = frozenWorld(write);
-      expectReason(() => updateProject(write, { id: frozen.id, name: "x", expectedVersion: 9 }), "PROJECT_ARCHIVED");
+      const { frozen } = await frozenWorld(write);
+      await expectReason(() => updateProject(write, { id: frozen.id, name: "x", expectedVersion: 9 }), "PROJECT_ARCHIVED");
     });
 
-    it("a version mismatch is reported before a missing or archived move target", () => {
+    it("a version mismatch is reported before a missing or archived move target", async () => {
       const { write } = open();
-      const { frozen, outside } = frozenWorld(write);
-      expectReason(() => updateTask(write, { id: outside.id, projectId: "nowhere", expectedVersion: 9 }), "VERSION_MISMATCH");
-      expectReason(() => updateTask(write, { id: outside.id, projectId: frozen.id, expectedVersion: 9 }), "VERSION_MISMATCH");
-      expectReason(() => updateTask(write, { id: outside.id, projectId: frozen.id, expectedVersion: 1 }), "PROJECT_ARCHIVED");
-      expectReason(() => updateTask(write, { id: outside.id, projectId: "nowhere", expectedVersion: 1 }), "PROJECT_NOT_FOUND");
+      const { frozen, outside } = await frozenWorld(write);
+      await expectReason(() => updateTask(write, { id: outside.id, projectId: "nowhere", expectedVersion: 9 }), "VERSION_MISMATCH");
+      await expectReason(() => updateTask(write, { id: outside.id, projectId: frozen.id, expectedVersion: 9 }), "VERSION_MISMATCH");
+      await expectReason(() => updateTask(write, { id: outside.id, projectId: frozen.id, expectedVersion: 1 }), "PROJECT_ARCHIVED");
+      await expectReason(() => updateTask(write, { id: outside.id, projectId: "nowhere", expectedVersion: 1 }), "PROJECT_NOT_FOUND");
     });
 
-    it("a version mismatch is reported before PROJECT_NOT_EMPTY", () => {
+    it("a version mismatch is reported before PROJECT_NOT_EMPTY", async () => {
       const { write } = open();
-      const { frozen, active } = frozenWorld(write);
-      expectReason(() => deleteProject(write, { id: active.id, expectedVersion: 9 }), "VERSION_MISMATCH");
-      expectReason(() => deleteProject(write, { id: frozen.id, expectedVersion: 9 }), "VERSION_MISMATCH");
-      expectReason(() => deleteProject(write, { id: frozen.id, expectedVersion: frozen.version }), "PROJECT_NOT_EMPTY");
+      const { frozen, active } = await frozenWorld(write);
+      await expectReason(() => deleteProject(write, { id: active.id, expectedVersion: 9 }), "VERSION_MISMATCH");
+      await expectReason(() => deleteProject(write, { id: frozen.id, expectedVersion: 9 }), "VERSION_MISMATCH");
+      await expectReason(() => deleteProject(write, { id: frozen.id, expectedVersion: frozen.version }), "PROJECT_NOT_EMPTY");
     });
 
-    it("a version mismatch is reported for archive/unarchive of an archived project", () => {
+    it("a version mismatch is reported for archive/unarchive of an archived project", async () => {
       const { write } = open();
-      const { frozen } = frozenWorld(write);
-      expectReason(() => archiveProject(write, { id: frozen.id, expectedVersion: 1 }), "VERSION_MISMATCH");
-      expectReason(() => unarchiveProject(write, { id: frozen.id, expectedVersion: 1 }), "VERSION_MISMATCH");
-      expect(write.getProject(frozen.id)).toEqual(frozen);
+      const { frozen } = await frozenWorld(write);
+      await expectReason(() => archiveProject(write, { id: frozen.id, expectedVersion: 1 }), "VERSION_MISMATCH");
+      await expectReason(() => unarchiveProject(write, { id: frozen.id, expectedVersion: 1 }), "VERSION_MISMATCH");
+      expect(await write.getProject(frozen.id)).toEqual(frozen);
     });
   });
 });
 
-function reasonOrNone(action: () => unknown): string {
+async function reasonOrNone(action: () => Promise<unknown>): Promise<string> {
   try {
-    action();
+    await action();
     return "none";
   } catch (error) {
     return (error as { reason?: string }).reason ?? String(error);

@@ -14,6 +14,7 @@ import {
   listTasks,
   taskIds,
   updateTask,
+  inTurn,
 } from "./fixtures";
 import { implementations } from "./implementations";
 
@@ -35,8 +36,8 @@ function expectedOrder(tasks: Task[], by: TaskSortKey, dir: "asc" | "desc"): str
 }
 
 /** Tasks with many ties in every sort key, some without a due date, some completed, some updated. */
-function seed(write: Repository): Task[] {
-  const project = createProject(write);
+async function seed(write: Repository): Promise<Task[]> {
+  const project = await createProject(write);
   const rows = [
     { title: "banana", priority: "high", dueDate: "2025-03-01" },
     { title: "Apple", priority: "low", dueDate: null },
@@ -50,70 +51,70 @@ function seed(write: Repository): Task[] {
     { title: "Cherry", priority: "high", dueDate: "2026-06-30" },
     { title: "grape", priority: "low", dueDate: null },
   ] as const;
-  const tasks = rows.map((row) => createTask(write, project.id, row));
-  updateTask(write, { id: tasks[0]!.id, description: "touched" });
-  completeTask(write, { id: tasks[3]!.id });
-  updateTask(write, { id: tasks[6]!.id, labels: ["x"] });
-  return tasks.map((t) => write.getTask(t.id));
+  const tasks = await inTurn(rows, (row) => createTask(write, project.id, row));
+  await updateTask(write, { id: tasks[0]!.id, description: "touched" });
+  await completeTask(write, { id: tasks[3]!.id });
+  await updateTask(write, { id: tasks[6]!.id, labels: ["x"] });
+  return inTurn(tasks, (t) => write.getTask(t.id));
 }
 
 describe.each(implementations)("tasks.list order and paging ($name)", ({ open }) => {
   describe("sort", () => {
-    it("defaults to createdAt, newest first", () => {
+    it("defaults to createdAt, newest first", async () => {
       const { write } = open();
-      const project = createProject(write);
-      const [a, b, c] = ["a", "b", "c"].map((title) => createTask(write, project.id, { title }));
-      expect(taskIds(write)).toEqual([c!.id, b!.id, a!.id]);
-      expect(taskIds(write, { sort: { by: "createdAt" } })).toEqual([a!.id, b!.id, c!.id]);
-      expect(taskIds(write, { sort: { by: "createdAt", dir: "desc" } })).toEqual([c!.id, b!.id, a!.id]);
+      const project = await createProject(write);
+      const [a, b, c] = await inTurn(["a", "b", "c"], (title) => createTask(write, project.id, { title }));
+      expect(await taskIds(write)).toEqual([c!.id, b!.id, a!.id]);
+      expect(await taskIds(write, { sort: { by: "createdAt" } })).toEqual([a!.id, b!.id, c!.id]);
+      expect(await taskIds(write, { sort: { by: "createdAt", dir: "desc" } })).toEqual([c!.id, b!.id, a!.id]);
     });
 
-    it("by updatedAt follows the latest change", () => {
+    it("by updatedAt follows the latest change", async () => {
       const { write } = open();
-      const project = createProject(write);
-      const [a, b, c] = ["a", "b", "c"].map((title) => createTask(write, project.id, { title }));
-      updateTask(write, { id: a!.id, title: "a2" });
-      completeTask(write, { id: b!.id });
-      expect(taskIds(write, { status: "all", sort: { by: "updatedAt", dir: "asc" } })).toEqual([c!.id, a!.id, b!.id]);
-      expect(taskIds(write, { status: "all", sort: { by: "updatedAt", dir: "desc" } })).toEqual([b!.id, a!.id, c!.id]);
-      updateTask(write, { id: c!.id });
-      expect(taskIds(write, { status: "all", sort: { by: "updatedAt", dir: "asc" } })).toEqual([c!.id, a!.id, b!.id]);
+      const project = await createProject(write);
+      const [a, b, c] = await inTurn(["a", "b", "c"], (title) => createTask(write, project.id, { title }));
+      await updateTask(write, { id: a!.id, title: "a2" });
+      await completeTask(write, { id: b!.id });
+      expect(await taskIds(write, { status: "all", sort: { by: "updatedAt", dir: "asc" } })).toEqual([c!.id, a!.id, b!.id]);
+      expect(await taskIds(write, { status: "all", sort: { by: "updatedAt", dir: "desc" } })).toEqual([b!.id, a!.id, c!.id]);
+      await updateTask(write, { id: c!.id });
+      expect(await taskIds(write, { status: "all", sort: { by: "updatedAt", dir: "asc" } })).toEqual([c!.id, a!.id, b!.id]);
     });
 
-    it("by priority orders low < normal < high < urgent", () => {
+    it("by priority orders low < normal < high < urgent", async () => {
       const { write } = open();
-      const project = createProject(write);
-      for (const priority of ["high", "low", "urgent", "normal"] as const) createTask(write, project.id, { priority });
-      const priorities = (dir: "asc" | "desc") =>
-        listTasks(write, { sort: { by: "priority", dir } }).items.map((t) => t.priority);
-      expect(priorities("asc")).toEqual(["low", "normal", "high", "urgent"]);
-      expect(priorities("desc")).toEqual(["urgent", "high", "normal", "low"]);
+      const project = await createProject(write);
+      for (const priority of ["high", "low", "urgent", "normal"] as const) await createTask(write, project.id, { priority });
+      const priorities = async (dir: "asc" | "desc") =>
+        (await listTasks(write, { sort: { by: "priority", dir } })).items.map((t) => t.priority);
+      expect(await priorities("asc")).toEqual(["low", "normal", "high", "urgent"]);
+      expect(await priorities("desc")).toEqual(["urgent", "high", "normal", "low"]);
     });
 
-    it("by title ignores case", () => {
+    it("by title ignores case", async () => {
       const { write } = open();
-      const project = createProject(write);
-      for (const title of ["cherry", "Banana", "apple", "Date"]) createTask(write, project.id, { title });
-      const titles = (dir: "asc" | "desc") => listTasks(write, { sort: { by: "title", dir } }).items.map((t) => t.title);
-      expect(titles("asc")).toEqual(["apple", "Banana", "cherry", "Date"]);
-      expect(titles("desc")).toEqual(["Date", "cherry", "Banana", "apple"]);
+      const project = await createProject(write);
+      for (const title of ["cherry", "Banana", "apple", "Date"]) await createTask(write, project.id, { title });
+      const titles = async (dir: "asc" | "desc") => (await listTasks(write, { sort: { by: "title", dir } })).items.map((t) => t.title);
+      expect(await titles("asc")).toEqual(["apple", "Banana", "cherry", "Date"]);
+      expect(await titles("desc")).toEqual(["Date", "cherry", "Banana", "apple"]);
     });
 
-    it("by dueDate puts tasks without a due date last in both directions", () => {
+    it("by dueDate puts tasks without a due date last in both directions", async () => {
       const { write } = open();
-      const project = createProject(write);
-      for (const dueDate of [null, "2025-05-01", "2024-12-31", null, "2025-01-02"]) createTask(write, project.id, { dueDate });
-      const dues = (dir: "asc" | "desc") => listTasks(write, { sort: { by: "dueDate", dir } }).items.map((t) => t.dueDate);
-      expect(dues("asc")).toEqual(["2024-12-31", "2025-01-02", "2025-05-01", null, null]);
-      expect(dues("desc")).toEqual(["2025-05-01", "2025-01-02", "2024-12-31", null, null]);
+      const project = await createProject(write);
+      for (const dueDate of [null, "2025-05-01", "2024-12-31", null, "2025-01-02"]) await createTask(write, project.id, { dueDate });
+      const dues = async (dir: "asc" | "desc") => (await listTasks(write, { sort: { by: "dueDate", dir } })).items.map((t) => t.dueDate);
+      expect(await dues("asc")).toEqual(["2024-12-31", "2025-01-02", "2025-05-01", null, null]);
+      expect(await dues("desc")).toEqual(["2025-05-01", "2025-01-02", "2024-12-31", null, null]);
     });
 
     it.each(taskSortKeys.flatMap((by) => (["asc", "desc"] as const).map((dir) => ({ by, dir }))))(
       "by $by $dir, ties broken by id",
-      ({ by, dir }) => {
+      async ({ by, dir }) => {
         const { write } = open();
-        const tasks = seed(write);
-        expect(taskIds(write, { status: "all", sort: { by, dir } })).toEqual(expectedOrder(tasks, by, dir));
+        const tasks = await seed(write);
+        expect(await taskIds(write, { status: "all", sort: { by, dir } })).toEqual(expectedOrder(tasks, by, dir));
       },
     );
   });
@@ -121,12 +122,12 @@ describe.each(implementations)("tasks.list order and paging ($name)", ({ open })
   describe("paging", () => {
     it.each(taskSortKeys.flatMap((by) => (["asc", "desc"] as const).map((dir) => ({ by, dir }))))(
       "by $by $dir returns every row exactly once, in order, with any limit",
-      ({ by, dir }) => {
+      async ({ by, dir }) => {
         const { write } = open();
-        const tasks = seed(write);
+        const tasks = await seed(write);
         const expected = expectedOrder(tasks, by, dir);
         for (const limit of [1, 2, 3, 5, 11, 12]) {
-          const pages = allTaskPages(write, { status: "all", sort: { by, dir }, limit });
+          const pages = await allTaskPages(write, { status: "all", sort: { by, dir }, limit });
           expect(pages.flat().map((t) => t.id)).toEqual(expected);
           expect(pages).toHaveLength(Math.ceil(expected.length / limit));
           expect(pages.every((page) => page.length > 0 && page.length <= limit)).toBe(true);
@@ -134,88 +135,88 @@ describe.each(implementations)("tasks.list order and paging ($name)", ({ open })
       },
     );
 
-    it("pages a filtered list and counts it the same", () => {
+    it("pages a filtered list and counts it the same", async () => {
       const { write } = open();
-      seed(write);
+      await seed(write);
       const query: z.input<typeof taskQueryInput> = { search: "a", priority: ["low", "normal"], sort: { by: "title" } };
-      const all = listTasks(write, { ...query, limit: 100 }).items;
+      const all = (await listTasks(write, { ...query, limit: 100 })).items;
       expect(all.length).toBeGreaterThan(2);
-      expect(allTaskPages(write, { ...query, limit: 2 }).flat()).toEqual(all);
+      expect((await allTaskPages(write, { ...query, limit: 2 })).flat()).toEqual(all);
       expect(all.every((t) => !t.completed && ["low", "normal"].includes(t.priority) && /a/i.test(t.title + t.description))).toBe(true);
     });
 
-    it("defaults to pages of 50", () => {
+    it("defaults to pages of 50", async () => {
       const { write } = open();
-      const project = createProject(write);
-      for (let i = 0; i < 51; i++) createTask(write, project.id);
-      const first = listTasks(write);
+      const project = await createProject(write);
+      for (let i = 0; i < 51; i++) await createTask(write, project.id);
+      const first = await listTasks(write);
       expect(first.items).toHaveLength(50);
-      const second = listTasks(write, { cursor: first.nextCursor! });
+      const second = await listTasks(write, { cursor: first.nextCursor! });
       expect(second.items).toHaveLength(1);
       expect(second.nextCursor).toBeNull();
     });
 
-    it("returns nextCursor null on the last page, also when it is exactly full", () => {
+    it("returns nextCursor null on the last page, also when it is exactly full", async () => {
       const { write } = open();
-      const project = createProject(write);
-      for (const title of ["a", "b", "c", "d"]) createTask(write, project.id, { title });
-      const first = listTasks(write, { limit: 2 });
+      const project = await createProject(write);
+      for (const title of ["a", "b", "c", "d"]) await createTask(write, project.id, { title });
+      const first = await listTasks(write, { limit: 2 });
       expect(first.nextCursor).not.toBeNull();
-      const second = listTasks(write, { limit: 2, cursor: first.nextCursor! });
+      const second = await listTasks(write, { limit: 2, cursor: first.nextCursor! });
       expect(second.items).toHaveLength(2);
       expect(second.nextCursor).toBeNull();
-      expect(listTasks(write, { limit: 4 }).nextCursor).toBeNull();
+      expect((await listTasks(write, { limit: 4 })).nextCursor).toBeNull();
     });
 
-    it("stays stable when rows are inserted before and after the cursor and deleted between pages", () => {
+    it("stays stable when rows are inserted before and after the cursor and deleted between pages", async () => {
       const { write } = open();
-      const project = createProject(write);
+      const project = await createProject(write);
       const task = Object.fromEntries(
-        ["b", "d", "f", "h", "j", "l"].map((title) => [title, createTask(write, project.id, { title })]),
+        await inTurn(["b", "d", "f", "h", "j", "l"], async (title) => [title, await createTask(write, project.id, { title })] as const),
       );
       const query = { sort: { by: "title", dir: "asc" }, limit: 3 } as const;
-      const first = listTasks(write, query);
+      const first = await listTasks(write, query);
       expect(first.items.map((t) => t.title)).toEqual(["b", "d", "f"]);
-      createTask(write, project.id, { title: "a" });
-      createTask(write, project.id, { title: "c" });
-      createTask(write, project.id, { title: "g" });
-      deleteTask(write, { id: task.f!.id });
-      deleteTask(write, { id: task.j!.id });
-      const second = listTasks(write, { ...query, cursor: first.nextCursor! });
+      await createTask(write, project.id, { title: "a" });
+      await createTask(write, project.id, { title: "c" });
+      await createTask(write, project.id, { title: "g" });
+      await deleteTask(write, { id: task.f!.id });
+      await deleteTask(write, { id: task.j!.id });
+      const second = await listTasks(write, { ...query, cursor: first.nextCursor! });
       expect(second.items.map((t) => t.title)).toEqual(["g", "h", "l"]);
       expect(second.nextCursor).toBeNull();
     });
 
-    it("does not repeat or skip rows when newer rows arrive while paging newest first", () => {
+    it("does not repeat or skip rows when newer rows arrive while paging newest first", async () => {
       const { write } = open();
-      const project = createProject(write);
-      const created = Array.from({ length: 5 }, (_, i) => createTask(write, project.id, { title: `t${i}` }));
-      const first = listTasks(write, { limit: 2 });
-      createTask(write, project.id, { title: "new1" });
-      const second = listTasks(write, { limit: 2, cursor: first.nextCursor! });
-      createTask(write, project.id, { title: "new2" });
-      deleteTask(write, { id: created[0]!.id });
-      const third = listTasks(write, { limit: 2, cursor: second.nextCursor! });
+      const project = await createProject(write);
+      const created = await inTurn(Array.from({ length: 5 }, (_, i) => i), (i) => createTask(write, project.id, { title: `t${i}` }));
+      const first = await listTasks(write, { limit: 2 });
+      await createTask(write, project.id, { title: "new1" });
+      const second = await listTasks(write, { limit: 2, cursor: first.nextCursor! });
+      await createTask(write, project.id, { title: "new2" });
+      await deleteTask(write, { id: created[0]!.id });
+      const third = await listTasks(write, { limit: 2, cursor: second.nextCursor! });
       expect([...first.items, ...second.items, ...third.items].map((t) => t.title)).toEqual(["t4", "t3", "t2", "t1"]);
       expect(third.nextCursor).toBeNull();
     });
 
-    it("stays stable among ties when rows with the same key come and go", () => {
+    it("stays stable among ties when rows with the same key come and go", async () => {
       const { write } = open();
-      const project = createProject(write);
-      const originals = Array.from({ length: 6 }, () => createTask(write, project.id, { priority: "high" }));
+      const project = await createProject(write);
+      const originals = await inTurn(Array.from({ length: 6 }), () => createTask(write, project.id, { priority: "high" }));
       const query = { sort: { by: "priority", dir: "asc" }, limit: 2 } as const;
       const seen: Task[] = [];
       let cursor: string | undefined;
       const deleted = new Set<string>();
       do {
-        const page = listTasks(write, { ...query, ...(cursor ? { cursor } : {}) });
+        const page = await listTasks(write, { ...query, ...(cursor ? { cursor } : {}) });
         seen.push(...page.items);
         cursor = page.nextCursor ?? undefined;
-        createTask(write, project.id, { priority: "high" });
+        await createTask(write, project.id, { priority: "high" });
         const unseen = originals.find((t) => !deleted.has(t.id) && !seen.some((s) => s.id === t.id));
         if (unseen && seen.length === 2) {
-          deleteTask(write, { id: unseen.id });
+          await deleteTask(write, { id: unseen.id });
           deleted.add(unseen.id);
         }
       } while (cursor);
@@ -225,18 +226,18 @@ describe.each(implementations)("tasks.list order and paging ($name)", ({ open })
       for (const t of originals) expect(ids.includes(t.id)).toBe(!deleted.has(t.id));
     });
 
-    it.each(["asc", "desc"] as const)("stays stable across the rows without a due date (%s)", (dir) => {
+    it.each(["asc", "desc"] as const)("stays stable across the rows without a due date (%s)", async (dir) => {
       const { write } = open();
-      const project = createProject(write);
-      const created = [null, "2025-01-01", null, "2025-01-02", null].map((dueDate) => createTask(write, project.id, { dueDate }));
+      const project = await createProject(write);
+      const created = await inTurn([null, "2025-01-01", null, "2025-01-02", null], (dueDate) => createTask(write, project.id, { dueDate }));
       const query = { sort: { by: "dueDate", dir }, limit: 2 } as const;
-      const first = listTasks(write, query);
+      const first = await listTasks(write, query);
       expect(first.items.map((t) => t.dueDate)).toEqual(dir === "asc" ? ["2025-01-01", "2025-01-02"] : ["2025-01-02", "2025-01-01"]);
-      const second = listTasks(write, { ...query, cursor: first.nextCursor! });
+      const second = await listTasks(write, { ...query, cursor: first.nextCursor! });
       expect(second.items.map((t) => t.dueDate)).toEqual([null, null]);
-      createTask(write, project.id, { dueDate: "2030-01-01" });
-      createTask(write, project.id, { dueDate: "2020-01-01" });
-      const rest = allTaskPages(write, { ...query, cursor: second.nextCursor! }).flat();
+      await createTask(write, project.id, { dueDate: "2030-01-01" });
+      await createTask(write, project.id, { dueDate: "2020-01-01" });
+      const rest = (await allTaskPages(write, { ...query, cursor: second.nextCursor! })).flat();
       const undated = created.filter((t) => t.dueDate === null);
       const seen = [...second.items, ...rest].map((t) => t.id);
       expect(seen).toEqual(expectedOrder(undated, "dueDate", dir));
@@ -244,81 +245,81 @@ describe.each(implementations)("tasks.list order and paging ($name)", ({ open })
   });
 
   describe("cursors", () => {
-    it("reject garbage with INVALID_CURSOR", () => {
+    it("reject garbage with INVALID_CURSOR", async () => {
       const { write } = open();
-      createTask(write, createProject(write).id);
+      await createTask(write, (await createProject(write)).id);
       for (const cursor of ["garbage", "x", "eyJmb28iOjF9", "W10", "WzEsMiwzXQ", "!!!"]) {
-        expectReason(() => listTasks(write, { cursor }), "INVALID_CURSOR");
+        await expectReason(() => listTasks(write, { cursor }), "INVALID_CURSOR");
       }
     });
 
-    it("reject a truncated cursor with INVALID_CURSOR", () => {
+    it("reject a truncated cursor with INVALID_CURSOR", async () => {
       const { write } = open();
-      const project = createProject(write);
-      createTask(write, project.id);
-      createTask(write, project.id);
-      const { nextCursor } = listTasks(write, { limit: 1 });
-      expectReason(() => listTasks(write, { limit: 1, cursor: nextCursor!.slice(0, -3) }), "INVALID_CURSOR");
+      const project = await createProject(write);
+      await createTask(write, project.id);
+      await createTask(write, project.id);
+      const { nextCursor } = await listTasks(write, { limit: 1 });
+      await expectReason(() => listTasks(write, { limit: 1, cursor: nextCursor!.slice(0, -3) }), "INVALID_CURSOR");
     });
 
-    it("reject a cursor from another query with INVALID_CURSOR", () => {
+    it("reject a cursor from another query with INVALID_CURSOR", async () => {
       const { write } = open();
-      const project = createProject(write);
-      for (const title of ["a", "b", "c"]) createTask(write, project.id, { title });
+      const project = await createProject(write);
+      for (const title of ["a", "b", "c"]) await createTask(write, project.id, { title });
       const query = { sort: { by: "title", dir: "asc" }, limit: 1 } as const;
-      const { nextCursor } = listTasks(write, query);
+      const { nextCursor } = await listTasks(write, query);
       const cursor = nextCursor!;
-      expect(listTasks(write, { ...query, cursor }).items.map((t) => t.title)).toEqual(["b"]);
-      expectReason(() => listTasks(write, { ...query, sort: { by: "title", dir: "desc" }, cursor }), "INVALID_CURSOR");
-      expectReason(() => listTasks(write, { ...query, sort: { by: "createdAt", dir: "asc" }, cursor }), "INVALID_CURSOR");
-      expectReason(() => listTasks(write, { limit: 1, cursor }), "INVALID_CURSOR");
-      expectReason(() => listTasks(write, { ...query, status: "all", cursor }), "INVALID_CURSOR");
-      expectReason(() => listTasks(write, { ...query, search: "a", cursor }), "INVALID_CURSOR");
-      expectReason(() => listTasks(write, { ...query, projectId: project.id, cursor }), "INVALID_CURSOR");
+      expect((await listTasks(write, { ...query, cursor })).items.map((t) => t.title)).toEqual(["b"]);
+      await expectReason(() => listTasks(write, { ...query, sort: { by: "title", dir: "desc" }, cursor }), "INVALID_CURSOR");
+      await expectReason(() => listTasks(write, { ...query, sort: { by: "createdAt", dir: "asc" }, cursor }), "INVALID_CURSOR");
+      await expectReason(() => listTasks(write, { limit: 1, cursor }), "INVALID_CURSOR");
+      await expectReason(() => listTasks(write, { ...query, status: "all", cursor }), "INVALID_CURSOR");
+      await expectReason(() => listTasks(write, { ...query, search: "a", cursor }), "INVALID_CURSOR");
+      await expectReason(() => listTasks(write, { ...query, projectId: project.id, cursor }), "INVALID_CURSOR");
     });
 
-    it("take a cursor only exactly as issued: any character added, changed or removed is INVALID_CURSOR", () => {
+    it("take a cursor only exactly as issued: any character added, changed or removed is INVALID_CURSOR", async () => {
       const { write } = open();
-      const project = createProject(write);
-      for (const title of ["a", "b", "c"]) createTask(write, project.id, { title });
+      const project = await createProject(write);
+      for (const title of ["a", "b", "c"]) await createTask(write, project.id, { title });
       const query = { sort: { by: "title", dir: "asc" }, limit: 1 } as const;
-      const cursor = listTasks(write, query).nextCursor!;
-      expect(listTasks(write, { ...query, cursor }).items.map((t) => t.title)).toEqual(["b"]);
+      const cursor = (await listTasks(write, query)).nextCursor!;
+      expect((await listTasks(write, { ...query, cursor })).items.map((t) => t.title)).toEqual(["b"]);
       // Node's base64url decoding skips characters it cannot read, so these decoded as the cursor itself.
       for (const suffix of ["@@", "==", "=", " ", "!", "A", "."]) {
-        expectReason(() => listTasks(write, { ...query, cursor: `${cursor}${suffix}` }), "INVALID_CURSOR");
-        expectReason(() => listTasks(write, { ...query, cursor: `${suffix}${cursor}` }), "INVALID_CURSOR");
+        await expectReason(() => listTasks(write, { ...query, cursor: `${cursor}${suffix}` }), "INVALID_CURSOR");
+        await expectReason(() => listTasks(write, { ...query, cursor: `${suffix}${cursor}` }), "INVALID_CURSOR");
       }
       for (let index = 0; index < cursor.length; index++) {
         const changed = cursor[index] === "A" ? "B" : "A";
-        expectReason(() => listTasks(write, { ...query, cursor: `${cursor.slice(0, index)}${changed}${cursor.slice(index + 1)}` }), "INVALID_CURSOR");
-        expectReason(() => listTasks(write, { ...query, cursor: `${cursor.slice(0, index)}${cursor.slice(index + 1)}` }), "INVALID_CURSOR");
+        await expectReason(() => listTasks(write, { ...query, cursor: `${cursor.slice(0, index)}${changed}${cursor.slice(index + 1)}` }), "INVALID_CURSOR");
+        await expectReason(() => listTasks(write, { ...query, cursor: `${cursor.slice(0, index)}${cursor.slice(index + 1)}` }), "INVALID_CURSOR");
       }
     });
 
-    it("reject a hand-made cursor that names this query, with or without a signature part", () => {
+    it("reject a hand-made cursor that names this query, with or without a signature part", async () => {
       const { write } = open();
-      const project = createProject(write);
-      for (const title of ["a", "b", "c"]) createTask(write, project.id, { title });
+      const project = await createProject(write);
+      for (const title of ["a", "b", "c"]) await createTask(write, project.id, { title });
       const query = { sort: { by: "title", dir: "asc" }, limit: 1 } as const;
-      const cursor = listTasks(write, query).nextCursor!;
+      const cursor = (await listTasks(write, query)).nextCursor!;
       const [payload = "", signature = ""] = cursor.split(".");
       const [owner, , id] = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as unknown[];
       // A cursor as today's main issued them (no signature), and one re-using a real cursor's signature.
       for (const parts of [[owner, "b", id], [owner, 0, "~"], [owner, null, id]]) {
         const forged = Buffer.from(JSON.stringify(parts)).toString("base64url");
-        expectReason(() => listTasks(write, { ...query, cursor: forged }), "INVALID_CURSOR");
-        expectReason(() => listTasks(write, { ...query, cursor: `${forged}.${signature}` }), "INVALID_CURSOR");
+        await expectReason(() => listTasks(write, { ...query, cursor: forged }), "INVALID_CURSOR");
+        await expectReason(() => listTasks(write, { ...query, cursor: `${forged}.${signature}` }), "INVALID_CURSOR");
       }
     });
 
-    it("reject a project cursor", () => {
+    it("reject a project cursor", async () => {
       const { write } = open();
-      const project = createProject(write);
-      createProject(write, { name: "Other" });
-      createTask(write, project.id);
-      const { nextCursor } = listProjects(write, { limit: 1 });
-      expectReason(() => listTasks(write, { cursor: nextCursor! }), "INVALID_CURSOR");
+      const project = await createProject(write);
+      await createProject(write, { name: "Other" });
+      await createTask(write, project.id);
+      const { nextCursor } = await listProjects(write, { limit: 1 });
+      await expectReason(() => listTasks(write, { cursor: nextCursor! }), "INVALID_CURSOR");
     });
   });
 });

@@ -73,7 +73,7 @@ describe("the request log: one JSON line per request", () => {
 
   it("names the token a call presented, never its secret", async () => {
     const { url, database, lineOf } = await observed();
-    const created = database.tokens.create({ name: "ci-reader", scope: "read" });
+    const created = await database.tokens.create({ name: "ci-reader", scope: "read" });
     if (created === "name-taken") throw new Error("taken");
     const response = await fetch(`${url}/trpc/projects.list`, { headers: { authorization: `Bearer ${created.secret}` } });
     expect(response.status).toBe(200);
@@ -118,7 +118,7 @@ describe("health and readiness", () => {
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: "ready", version: packageJson.version });
-    database.close();
+    await database.close();
     const closed = await fetch(`${url}/readyz`);
     expect(closed.status).toBe(503);
     expect(await closed.json()).toEqual({ status: "unavailable", reason: "the database does not answer", version: packageJson.version });
@@ -199,7 +199,7 @@ describe("GET /metrics", () => {
   it("needs an access token (read is enough) whenever tokens are live", async () => {
     const { url, database } = await observed();
     expect((await fetch(`${url}/metrics`)).status).toBe(200);
-    const created = database.tokens.create({ name: "prometheus", scope: "read" });
+    const created = await database.tokens.create({ name: "prometheus", scope: "read" });
     if (created === "name-taken") throw new Error("taken");
     const refused = await fetch(`${url}/metrics`);
     expect(refused.status).toBe(401);

@@ -351,13 +351,13 @@ describe("REST behind the same access and origin checks as /trpc", () => {
   it("once a token exists: none is 401, a read token reads but may not write (403), a write token writes", async () => {
     const served = await serveInProcess();
     url = served.url;
-    const secret = (name: string, scope: "read" | "write") => {
-      const created = served.database.tokens.create({ name, scope });
+    const secret = async (name: string, scope: "read" | "write") => {
+      const created = await served.database.tokens.create({ name, scope });
       if (created === "name-taken") throw new Error(name);
       return `Bearer ${created.secret}`;
     };
-    const read = secret("reader", "read");
-    const write = secret("writer", "write");
+    const read = await secret("reader", "read");
+    const write = await secret("writer", "write");
     expectError(await call("GET", "/api/projects"), 401, "UNAUTHENTICATED");
     expectError(await call("POST", "/api/projects", { body: { name: "x" } }), 401, "UNAUTHENTICATED");
     expectError(await call("POST", "/api/projects", { body: { name: "x" }, headers: { authorization: read } }), 403, "FORBIDDEN");
@@ -426,7 +426,7 @@ describe("the reference page", () => {
 describe("a fault of the server over REST", () => {
   it("answers 500 INTERNAL with a message that reveals nothing, and logs the cause", async () => {
     const database = openTestDatabase();
-    const write = Object.create(database.write) as Repository;
+    const write = await Object.create(database.write) as Repository;
     write.createProject = () => {
       throw new Error("SQLITE_ERROR: no such table: projects at /work/main/src/data/x.ts:1");
     };

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { TaskDatabase } from "../../src/data";
 import { serveInProcess } from "../support/server";
 
-function secretOf(database: TaskDatabase, name: string, scope: "read" | "write"): string {
-  const created = database.tokens.create({ name, scope });
+async function secretOf(database: TaskDatabase, name: string, scope: "read" | "write"): Promise<string> {
+  const created = await database.tokens.create({ name, scope });
   if (created === "name-taken") throw new Error(`token ${name} exists`);
   return created.secret;
 }
@@ -25,9 +25,9 @@ describe("access tokens over HTTP, through the SDK's headers option", () => {
 
   it("once a token exists: none or an unknown one is 401, a read token reads but a mutation is 403, a write token does all", async () => {
     const { url, database } = await serveInProcess();
-    const project = database.write.createProject({ name: "Seeded", description: "" });
-    const read = secretOf(database, "reader", "read");
-    const write = secretOf(database, "writer", "write");
+    const project = await database.write.createProject({ name: "Seeded", description: "" });
+    const read = await secretOf(database, "reader", "read");
+    const write = await secretOf(database, "writer", "write");
     const as = (authorization?: string) => createClient({ url, ...(authorization && { headers: { authorization } }) });
 
     for (const client of [as(), as("Bearer trpc_unknown"), as(`Basic ${write}`), as(write)]) {
@@ -40,7 +40,7 @@ describe("access tokens over HTTP, through the SDK's headers option", () => {
     // headers may also be a function, called for every request
     const client = createClient({ url, headers: () => ({ authorization: `Bearer ${write}` }) });
     expect(await outcome(client.tasks.create.mutate({ projectId: project.id, title: "t" }))).toBe("ok");
-    expect(database.read.listProjects({ archived: false, limit: 10 }).items.map((p) => p.name)).toEqual(["Seeded", "Written"]);
+    expect((await database.read.listProjects({ archived: false, limit: 10 })).items.map((p) => p.name)).toEqual(["Seeded", "Written"]);
 
     const raw = await fetch(`${url}/trpc/projects.list`);
     expect(raw.status).toBe(401);
@@ -50,12 +50,12 @@ describe("access tokens over HTTP, through the SDK's headers option", () => {
 
   it("a revoked token is refused at once, and last use is recorded", async () => {
     const { url, database } = await serveInProcess();
-    const keep = secretOf(database, "keep", "read");
-    const gone = secretOf(database, "gone", "write");
+    const keep = await secretOf(database, "keep", "read");
+    const gone = await secretOf(database, "gone", "write");
     const client = createClient({ url, headers: { authorization: `Bearer ${gone}` } });
     expect(await outcome(client.projects.list.query())).toBe("ok");
-    expect(database.tokens.list().find((token) => token.name === "gone")?.lastUsedAt).toEqual(expect.any(String));
-    database.tokens.revoke("gone");
+    expect((await database.tokens.list()).find((token) => token.name === "gone")?.lastUsedAt).toEqual(expect.any(String));
+    await database.tokens.revoke("gone");
     expect(await outcome(client.projects.list.query())).toBe("UNAUTHENTICATED 401");
     expect(await outcome(createClient({ url, headers: { authorization: `Bearer ${keep}` } }).projects.list.query())).toBe("ok");
   });

@@ -26,7 +26,7 @@ const runs = Number(process.env.PROPERTY_RUNS ?? 15);
 const seed = process.env.PROPERTY_SEED === undefined ? undefined : Number(process.env.PROPERTY_SEED);
 
 type System = { model: Repository; real: Repository; projectIds: string[]; taskIds: string[] };
-type Command = fc.Command<System, System>;
+type Command = fc.AsyncCommand<System, System>;
 
 /**
  * Ids whose order differs from creation order, and a clock that repeats readings, so ties are exercised; one
@@ -43,17 +43,17 @@ function environment() {
 }
 
 /** Runs the same call on both and demands the same outcome: the same value, or a DomainError with the same reason. */
-function both<T>(system: System, call: (repo: Repository) => T): T | undefined {
-  const outcome = (repo: Repository) => {
+async function both<T>(system: System, call: (repo: Repository) => Promise<T>): Promise<T | undefined> {
+  const outcome = async (repo: Repository) => {
     try {
-      return { value: call(repo) };
+      return { value: await call(repo) };
     } catch (error) {
       if (error instanceof DomainError) return { reason: error.reason };
       throw error;
     }
   };
-  const expected = outcome(system.model);
-  const actual = outcome(system.real);
+  const expected = await outcome(system.model);
+  const actual = await outcome(system.real);
   expect(actual).toEqual(expected);
   return expected.value;
 }
@@ -66,20 +66,20 @@ const date = fc.constantFrom("2026-01-01", "2026-01-15", "2026-02-28", "2026-03-
 const versionMode = fc.constantFrom("none", "current", "stale") as fc.Arbitrary<"none" | "current" | "stale">;
 const index = fc.nat({ max: 50 });
 
-function expectedVersion(mode: "none" | "current" | "stale", current: () => number): number | undefined {
+async function expectedVersion(mode: "none" | "current" | "stale", current: () => Promise<number>): Promise<number | undefined> {
   if (mode === "none") return undefined;
-  return mode === "current" ? current() : current() + 1;
+  return mode === "current" ? current() : (await current()) + 1;
 }
 
-function currentVersion(system: System, kind: "project" | "task", id: string): number {
+async function currentVersion(system: System, kind: "project" | "task", id: string): Promise<number> {
   try {
-    return kind === "project" ? system.model.getProject(id).version : system.model.getTask(id).version;
+    return kind === "project" ? (await system.model.getProject(id)).version : (await system.model.getTask(id)).version;
   } catch {
     return 1;
   }
 }
 
-function command(description: string, run: (system: System) => void): Command {
+function command(description: string, run: (system: System) => Promise<void>): Command {
   return { check: () => true, run: (system) => run(system), toString: () => description };
 }
 
@@ -108,8 +108,8 @@ function toFilter(system: System, raw: Record<string, unknown>): Record<string, 
 }
 
 const createProject = fc.record({ name: text, description: fc.option(text, { nil: undefined }) }).map(({ name, description }) =>
-  command(`createProject(${JSON.stringify(name)})`, (system) => {
-    const project = both(system, (repo) => repo.createProject(createProjectInput.parse({ name, description })));
+  command(`createProject(${JSON.stringify(name)})`, async (system) => {
+    const project = await both(system, (repo) => repo.createProject(createProjectInput.parse({ name, description })));
     if (project) system.projectIds.push(project.id);
   }),
 );
@@ -117,26 +117,26 @@ const createProject = fc.record({ name: text, description: fc.option(text, { nil
 const updateProject = fc
   .record({ at: index, name: fc.option(text, { nil: undefined }), description: fc.option(text, { nil: undefined }), mode: versionMode })
   .map(({ at, name, description, mode }) =>
-    command(`updateProject(#${at}, ${JSON.stringify({ name, description, mode })})`, (system) => {
+    command(`updateProject(#${at}, ${JSON.stringify({ name, description, mode })})`, async (system) => {
       const id = pick(system.projectIds, at);
-      const input = updateProjectInput.parse({ id, name, description, expectedVersion: expectedVersion(mode, () => currentVersion(system, "project", id)) });
-      both(system, (repo) => repo.updateProject(input));
+      const input = updateProjectInput.parse({ id, name, description, expectedVersion: await expectedVersion(mode, () => currentVersion(system, "project", id)) });
+      await both(system, (repo) => repo.updateProject(input));
     }),
   );
 
 const archiveProject = fc.record({ at: index, archive: fc.boolean(), mode: versionMode }).map(({ at, archive, mode }) =>
-  command(`${archive ? "archive" : "unarchive"}Project(#${at}, ${mode})`, (system) => {
+  command(`${archive ? "archive" : "unarchive"}Project(#${at}, ${mode})`, async (system) => {
     const id = pick(system.projectIds, at);
-    const input = { id, expectedVersion: expectedVersion(mode, () => currentVersion(system, "project", id)) };
-    both(system, (repo) => (archive ? repo.archiveProject(input) : repo.unarchiveProject(input)));
+    const input = { id, expectedVersion: await expectedVersion(mode, () => currentVersion(system, "project", id)) };
+    await both(system, (repo) => (archive ? repo.archiveProject(input) : repo.unarchiveProject(input)));
   }),
 );
 
 const deleteProject = fc.record({ at: index, mode: versionMode }).map(({ at, mode }) =>
-  command(`deleteProject(#${at}, ${mode})`, (system) => {
+  command(`deleteProject(#${at}, ${mode})`, async (system) => {
     const id = pick(system.projectIds, at);
-    const input = { id, expectedVersion: expectedVersion(mode, () => currentVersion(system, "project", id)) };
-    if (both(system, (repo) => repo.deleteProject(input))) system.projectIds = system.projectIds.filter((other) => other !== id);
+    const input = { id, expectedVersion: await expectedVersion(mode, () => currentVersion(system, "project", id)) };
+    if (await both(system, (repo) => repo.deleteProject(input))) system.projectIds = system.projectIds.filter((other) => other !== id);
   }),
 );
 
@@ -150,9 +150,9 @@ const createTask = fc
     labels: fc.uniqueArray(label, { maxLength: 3, selector: (value) => value.toLowerCase() }),
   })
   .map(({ at, ...fields }) =>
-    command(`createTask(#${at}, ${JSON.stringify(fields)})`, (system) => {
+    command(`createTask(#${at}, ${JSON.stringify(fields)})`, async (system) => {
       const input = createTaskInput.parse({ projectId: pick(system.projectIds, at), ...fields });
-      const task = both(system, (repo) => repo.createTask(input));
+      const task = await both(system, (repo) => repo.createTask(input));
       if (task) system.taskIds.push(task.id);
     }),
   );
@@ -172,56 +172,56 @@ const updateTask = fc
     { requiredKeys: ["at", "mode"] },
   )
   .map(({ at, moveTo, mode, ...fields }) =>
-    command(`updateTask(#${at}, ${JSON.stringify({ ...fields, moveTo, mode })})`, (system) => {
+    command(`updateTask(#${at}, ${JSON.stringify({ ...fields, moveTo, mode })})`, async (system) => {
       const id = pick(system.taskIds, at);
       const projectId = moveTo === undefined ? undefined : pick(system.projectIds, moveTo);
-      const input = updateTaskInput.parse({ id, ...fields, projectId, expectedVersion: expectedVersion(mode, () => currentVersion(system, "task", id)) });
-      both(system, (repo) => repo.updateTask(input));
+      const input = updateTaskInput.parse({ id, ...fields, projectId, expectedVersion: await expectedVersion(mode, () => currentVersion(system, "task", id)) });
+      await both(system, (repo) => repo.updateTask(input));
     }),
   );
 
 const completeTask = fc.record({ at: index, complete: fc.boolean(), mode: versionMode }).map(({ at, complete, mode }) =>
-  command(`${complete ? "complete" : "reopen"}Task(#${at}, ${mode})`, (system) => {
+  command(`${complete ? "complete" : "reopen"}Task(#${at}, ${mode})`, async (system) => {
     const id = pick(system.taskIds, at);
-    const input = { id, expectedVersion: expectedVersion(mode, () => currentVersion(system, "task", id)) };
-    both(system, (repo) => (complete ? repo.completeTask(input) : repo.reopenTask(input)));
+    const input = { id, expectedVersion: await expectedVersion(mode, () => currentVersion(system, "task", id)) };
+    await both(system, (repo) => (complete ? repo.completeTask(input) : repo.reopenTask(input)));
   }),
 );
 
 const deleteTask = fc.record({ at: index, mode: versionMode }).map(({ at, mode }) =>
-  command(`deleteTask(#${at}, ${mode})`, (system) => {
+  command(`deleteTask(#${at}, ${mode})`, async (system) => {
     const id = pick(system.taskIds, at);
-    const input = { id, expectedVersion: expectedVersion(mode, () => currentVersion(system, "task", id)) };
-    if (both(system, (repo) => repo.deleteTask(input))) system.taskIds = system.taskIds.filter((other) => other !== id);
+    const input = { id, expectedVersion: await expectedVersion(mode, () => currentVersion(system, "task", id)) };
+    if (await both(system, (repo) => repo.deleteTask(input))) system.taskIds = system.taskIds.filter((other) => other !== id);
   }),
 );
 
 const listTasks = fc
   .record({ filter: filterArbitrary, by: fc.constantFrom(...taskSortKeys), dir: fc.constantFrom("asc", "desc"), limit: fc.integer({ min: 1, max: 4 }) })
   .map(({ filter, by, dir, limit }) =>
-    command(`listTasks(${JSON.stringify({ ...filter, sort: { by, dir }, limit })}) + count + labels`, (system) => {
+    command(`listTasks(${JSON.stringify({ ...filter, sort: { by, dir }, limit })}) + count + labels`, async (system) => {
       const query = taskQueryInput.parse({ ...toFilter(system, filter), sort: { by, dir }, limit });
       let cursor: string | undefined;
       let listed = 0;
       do {
-        const page = both(system, (repo) => repo.listTasks({ ...query, cursor }));
+        const page = await both(system, (repo) => repo.listTasks({ ...query, cursor }));
         listed += page?.items.length ?? 0;
         cursor = page?.nextCursor ?? undefined;
       } while (cursor);
       const taskFilter = taskFilterInput.parse(toFilter(system, filter)) as TaskFilter;
-      expect(both(system, (repo) => repo.countTasks(taskFilter))).toBe(listed);
-      both(system, (repo) => repo.listLabels(taskFilter));
+      expect(await both(system, (repo) => repo.countTasks(taskFilter))).toBe(listed);
+      await both(system, (repo) => repo.listLabels(taskFilter));
     }),
   );
 
 const listProjects = fc
   .record({ archived: fc.boolean(), search: fc.option(fc.constantFrom("alpha", "a", "GAM", "ñ"), { nil: undefined }), limit: fc.integer({ min: 1, max: 3 }) })
   .map((raw) =>
-    command(`listProjects(${JSON.stringify(raw)})`, (system) => {
+    command(`listProjects(${JSON.stringify(raw)})`, async (system) => {
       const query = listProjectsInput.parse(raw);
       let cursor: string | undefined;
       do {
-        cursor = both(system, (repo) => repo.listProjects({ ...query, cursor }))?.nextCursor ?? undefined;
+        cursor = (await both(system, (repo) => repo.listProjects({ ...query, cursor })))?.nextCursor ?? undefined;
       } while (cursor);
     }),
   );
@@ -245,16 +245,16 @@ const commands = [
 ];
 
 describe("the SQLite repository behaves as the in-memory model", () => {
-  it(`agrees on random sequences of operations (${runs} runs; PROPERTY_RUNS for more)`, { timeout: 0 }, () => {
-    fc.assert(
-      fc.property(fc.commands(commands, { maxCommands: 40, size: "max" }), (sequence) => {
+  it(`agrees on random sequences of operations (${runs} runs; PROPERTY_RUNS for more)`, { timeout: 0 }, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 40, size: "max" }), async (sequence) => {
         const database = openDatabaseCopy(environment());
         try {
           // Both repositories live in one System value, so each command calls both and compares.
           const system: System = { model: new MemoryRepository(environment()), real: database.write, projectIds: [], taskIds: [] };
-          fc.modelRun(() => ({ model: system, real: system }), sequence);
+          await fc.asyncModelRun(() => ({ model: system, real: system }), sequence);
         } finally {
-          database.close();
+          await database.close();
         }
       }),
       { numRuns: runs, ...(seed !== undefined && { seed }) },

@@ -20,26 +20,26 @@ const piece = fc.oneof(
 const searchText = fc.array(piece, { maxLength: 6 }).map((parts) => parts.join(" ")).filter((text) => taskQueryInput.safeParse({ search: text }).success);
 
 describe("text search", () => {
-  it(`never fails and agrees with the in-memory model on any search string (${runs} runs)`, () => {
+  it(`never fails and agrees with the in-memory model on any search string (${runs} runs)`, async () => {
     const database = openDatabaseCopy();
     const model = new MemoryRepository();
     try {
       const titles = ['say "hi" NEAR(a b)', "AND OR NOT * ^", "mañana İstanbul ΣΊΣΥΦΟΣ", "straße 🚀 rocket", "x:y {a} (b) c\\d", "50% a_c 'q'"];
       for (const repo of [database.write, model]) {
-        const project = repo.createProject(createProjectInput.parse({ name: "Search" }));
-        for (const title of titles) repo.createTask(createTaskInput.parse({ projectId: project.id, title, description: [...title].reverse().join("") }));
+        const project = await repo.createProject(createProjectInput.parse({ name: "Search" }));
+        for (const title of titles) await repo.createTask(createTaskInput.parse({ projectId: project.id, title, description: [...title].reverse().join("") }));
       }
-      const titlesFound = (repo: Repository, search: string) =>
-        repo.listTasks(taskQueryInput.parse({ search, limit: 100 })).items.map((task) => task.title).sort();
-      fc.assert(
-        fc.property(fc.oneof(searchText, fc.constantFrom(...titles)), (search) => {
-          expect(titlesFound(database.write, search)).toEqual(titlesFound(model, search));
-          expect(database.write.countTasks(taskQueryInput.parse({ search }))).toBe(model.countTasks(taskQueryInput.parse({ search })));
+      const titlesFound = async (repo: Repository, search: string) =>
+        (await repo.listTasks(taskQueryInput.parse({ search, limit: 100 }))).items.map((task) => task.title).sort();
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(searchText, fc.constantFrom(...titles)), async (search) => {
+          expect(await titlesFound(database.write, search)).toEqual(await titlesFound(model, search));
+          expect(await database.write.countTasks(taskQueryInput.parse({ search }))).toBe(await model.countTasks(taskQueryInput.parse({ search })));
         }),
         { numRuns: runs, ...(seed !== undefined && { seed }) },
       );
     } finally {
-      database.close();
+      await database.close();
     }
   });
 });

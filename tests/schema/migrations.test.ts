@@ -41,7 +41,7 @@ describe("migrations", () => {
 // A database written before the scale migration (0003) gains its counters and denormalised flag from the
 // migration's backfill, and the triggers keep them from then on.
 describe("the scale migration on an existing database", () => {
-  it("backfills project counts, label counts and the archived flag of tasks", () => {
+  it("backfills project counts, label counts and the archived flag of tasks", async () => {
     const dir = mkdtempSync(join(tmpdir(), "taskrpc-migrate-"));
     try {
       const { file, old } = migratedBefore(dir, 3);
@@ -72,24 +72,24 @@ describe("the scale migration on an existing database", () => {
       const database = openDatabase(file);
       try {
         const { read } = database;
-        expect([read.getProject("live"), read.getProject("frozen")].map((p) => [p.openTaskCount, p.completedTaskCount])).toEqual([
+        expect([await read.getProject("live"), await read.getProject("frozen")].map((p) => [p.openTaskCount, p.completedTaskCount])).toEqual([
           [2, 1],
           [1, 1],
         ]);
-        expect(read.countTasks(taskFilterInput.parse({}))).toBe(2);
-        expect(read.countTasks(taskFilterInput.parse({ status: "all", includeArchivedProjects: true }))).toBe(5);
-        expect(read.listLabels(taskFilterInput.parse({}))).toEqual([{ label: "home", taskCount: 2 }, { label: "work", taskCount: 1 }]);
-        expect(read.listLabels(taskFilterInput.parse({ status: "all", includeArchivedProjects: true }))).toEqual([
+        expect(await read.countTasks(taskFilterInput.parse({}))).toBe(2);
+        expect(await read.countTasks(taskFilterInput.parse({ status: "all", includeArchivedProjects: true }))).toBe(5);
+        expect(await read.listLabels(taskFilterInput.parse({}))).toEqual([{ label: "home", taskCount: 2 }, { label: "work", taskCount: 1 }]);
+        expect(await read.listLabels(taskFilterInput.parse({ status: "all", includeArchivedProjects: true }))).toEqual([
           { label: "home", taskCount: 3 },
           { label: "work", taskCount: 2 },
         ]);
-        expect(read.listTasks(taskQueryInput.parse({ sort: { by: "title", dir: "asc" } })).items.map((t) => t.id)).toEqual(["t1", "t2"]);
+        expect((await read.listTasks(taskQueryInput.parse({ sort: { by: "title", dir: "asc" } }))).items.map((t) => t.id)).toEqual(["t1", "t2"]);
         // The triggers carry on: unarchiving brings the project's tasks and labels back into the live views.
-        database.write.unarchiveProject({ id: "frozen" });
-        expect(read.listLabels(taskFilterInput.parse({}))).toEqual([{ label: "home", taskCount: 3 }, { label: "work", taskCount: 1 }]);
-        expect(read.listTasks(taskQueryInput.parse({ sort: { by: "title", dir: "asc" } })).items.map((t) => t.id)).toEqual(["t1", "t2", "t4"]);
+        await database.write.unarchiveProject({ id: "frozen" });
+        expect(await read.listLabels(taskFilterInput.parse({}))).toEqual([{ label: "home", taskCount: 3 }, { label: "work", taskCount: 1 }]);
+        expect((await read.listTasks(taskQueryInput.parse({ sort: { by: "title", dir: "asc" } }))).items.map((t) => t.id)).toEqual(["t1", "t2", "t4"]);
       } finally {
-        database.close();
+        await database.close();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -100,7 +100,7 @@ describe("the scale migration on an existing database", () => {
 // A database at 0003 gains the per-priority and per-due-date counters from 0004's backfill, and its triggers
 // keep them from then on.
 describe("the counters migration on an existing database", () => {
-  it("backfills counts by priority, due date and label, and keeps them through writes", () => {
+  it("backfills counts by priority, due date and label, and keeps them through writes", async () => {
     const dir = mkdtempSync(join(tmpdir(), "taskrpc-migrate-"));
     try {
       const { file, old } = migratedBefore(dir, 4);
@@ -133,22 +133,22 @@ describe("the counters migration on an existing database", () => {
         const { read, write } = database;
         const count = (filter: object) => read.countTasks(taskFilterInput.parse(filter));
         const labels = (filter: object) => read.listLabels(taskFilterInput.parse(filter));
-        expect(count({ priority: ["high"] })).toBe(3);
-        expect(count({ priority: ["high"], projectId: "p1" })).toBe(2);
-        expect(count({ hasDueDate: true, status: "all" })).toBe(3);
-        expect(count({ hasDueDate: false, priority: ["high", "urgent"] })).toBe(2);
-        expect(count({ labels: ["HOME"], priority: ["high"] })).toBe(2);
-        expect(labels({ priority: ["high"] })).toEqual([{ label: "home", taskCount: 2 }, { label: "work", taskCount: 1 }]);
-        expect(labels({ hasDueDate: true, status: "all" })).toEqual([{ label: "home", taskCount: 2 }, { label: "work", taskCount: 1 }]);
-        expect(labels({ hasDueDate: false, projectId: "p1" })).toEqual([{ label: "home", taskCount: 1 }, { label: "work", taskCount: 1 }]);
+        expect(await count({ priority: ["high"] })).toBe(3);
+        expect(await count({ priority: ["high"], projectId: "p1" })).toBe(2);
+        expect(await count({ hasDueDate: true, status: "all" })).toBe(3);
+        expect(await count({ hasDueDate: false, priority: ["high", "urgent"] })).toBe(2);
+        expect(await count({ labels: ["HOME"], priority: ["high"] })).toBe(2);
+        expect(await labels({ priority: ["high"] })).toEqual([{ label: "home", taskCount: 2 }, { label: "work", taskCount: 1 }]);
+        expect(await labels({ hasDueDate: true, status: "all" })).toEqual([{ label: "home", taskCount: 2 }, { label: "work", taskCount: 1 }]);
+        expect(await labels({ hasDueDate: false, projectId: "p1" })).toEqual([{ label: "home", taskCount: 1 }, { label: "work", taskCount: 1 }]);
         // The triggers carry on: a task changing priority, due date and project moves with its labels.
-        write.updateTask({ id: "t2", priority: "low", dueDate: "2026-03-01", projectId: "p2" });
-        expect(count({ priority: ["high"] })).toBe(2);
-        expect(count({ priority: ["low"], projectId: "p2", hasDueDate: true })).toBe(1);
-        expect(labels({ priority: ["low"], hasDueDate: true })).toEqual([{ label: "home", taskCount: 1 }, { label: "work", taskCount: 2 }]);
-        expect(labels({ priority: ["high"] })).toEqual([{ label: "home", taskCount: 1 }]);
+        await write.updateTask({ id: "t2", priority: "low", dueDate: "2026-03-01", projectId: "p2" });
+        expect(await count({ priority: ["high"] })).toBe(2);
+        expect(await count({ priority: ["low"], projectId: "p2", hasDueDate: true })).toBe(1);
+        expect(await labels({ priority: ["low"], hasDueDate: true })).toEqual([{ label: "home", taskCount: 1 }, { label: "work", taskCount: 2 }]);
+        expect(await labels({ priority: ["high"] })).toEqual([{ label: "home", taskCount: 1 }]);
       } finally {
-        database.close();
+        await database.close();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

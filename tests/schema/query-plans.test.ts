@@ -26,11 +26,11 @@ let inspector: Database.Database;
 let statements: string[] = [];
 const projectIds: string[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   database = openDatabase(":memory:", { trace: (sql) => statements.push(sql), cursorSecret });
-  for (const name of ["Alpha", "Beta", "Gamma"]) projectIds.push(database.write.createProject(createProjectInput.parse({ name })).id);
+  for (const name of ["Alpha", "Beta", "Gamma"]) projectIds.push((await database.write.createProject(createProjectInput.parse({ name }))).id);
   for (let i = 0; i < 40; i++) {
-    const task = database.write.createTask(
+    const task = await database.write.createTask(
       createTaskInput.parse({
         projectId: projectIds[i % 3],
         title: `Task ${i} ${i % 2 ? "invoice" : "chore"}`,
@@ -39,15 +39,15 @@ beforeAll(() => {
         dueDate: i % 2 ? `2026-01-${String((i % 28) + 1).padStart(2, "0")}` : null,
       }),
     );
-    if (i % 4 === 0) database.write.completeTask({ id: task.id });
+    if (i % 4 === 0) await database.write.completeTask({ id: task.id });
   }
-  database.write.archiveProject({ id: projectIds[2] ?? "" });
+  await database.write.archiveProject({ id: projectIds[2] ?? "" });
   inspector = new Database(database.path, { readonly: true });
 });
 
-afterAll(() => {
+afterAll(async () => {
   inspector.close();
-  database.close();
+  await database.close();
 });
 
 // Many shapes run the same SQL text (values are bound parameters): explain each text once.
@@ -62,9 +62,9 @@ function planOf(sql: string): string[] {
 }
 
 /** The statements a call runs, each with its plan (one line per plan row). */
-function plansOf(run: () => unknown): { sql: string; plan: string[] }[] {
+async function plansOf(run: () => Promise<unknown>): Promise<{ sql: string; plan: string[] }[]> {
   statements = [];
-  run();
+  await run();
   return statements.filter((sql) => sql.startsWith("select")).map((sql) => ({ sql, plan: planOf(sql) }));
 }
 
@@ -80,8 +80,8 @@ const sortIndex: Record<string, string> = {
 };
 
 /** What is wrong with a list query's plan, if anything. */
-function listPlanProblems(query: TaskQuery): string[] {
-  const plans = plansOf(() => database.read.listTasks(query));
+async function listPlanProblems(query: TaskQuery): Promise<string[]> {
+  const plans = await plansOf(() => database.read.listTasks(query));
   const main = plans.at(-1);
   if (!main) return ["no select was run"];
   const problems: string[] = [];
@@ -135,7 +135,7 @@ describe("query plans of tasks.list, tasks.count and tasks.labels over every fil
       for (const includeArchivedProjects of [false, true]) {
         for (const [filterName, rowFilter] of Object.entries(rowFilters)) {
           const shape = `${projectName}, ${status}${includeArchivedProjects ? ", archived projects included" : ""}, ${filterName}`;
-          it(shape, () => {
+          it(shape, async () => {
             const filter = { ...projects(), status, includeArchivedProjects, ...rowFilter };
             const problems: string[] = [];
             for (const by of taskSortKeys) {
@@ -144,13 +144,13 @@ describe("query plans of tasks.list, tasks.count and tasks.labels over every fil
                 // A cursor made for this query, so the keyset condition is in the plan too.
                 const cursor = cursors.encode(fingerprint(query), { key: by === "priority" ? 1 : "m", id: "m" });
                 for (const paged of [query, taskQueryInput.parse({ ...query, cursor })]) {
-                  problems.push(...listPlanProblems(paged).map((problem) => `${by} ${dir}${paged.cursor ? ", page 2" : ""}: ${problem}`));
+                  problems.push(...(await listPlanProblems(paged)).map((problem) => `${by} ${dir}${paged.cursor ? ", page 2" : ""}: ${problem}`));
                 }
               }
             }
             const parsed = taskFilterInput.parse(filter);
             for (const [name, run] of Object.entries({ count: () => database.read.countTasks(parsed), labels: () => database.read.listLabels(parsed) })) {
-              for (const { plan } of plansOf(run)) {
+              for (const { plan } of await plansOf(run)) {
                 if (plan.some((detail) => fullScanOfTasks.test(detail))) problems.push(`${name}: full scan of tasks: ${plan.join("; ")}`);
                 // Filtered by nothing the counters do not hold, counters answer: no task row is read at all.
                 if (countedFilters(name).includes(filterName) && plan.some((detail) => /\btasks\b/.test(detail))) problems.push(`${name}: reads tasks: ${plan.join("; ")}`);
@@ -165,8 +165,8 @@ describe("query plans of tasks.list, tasks.count and tasks.labels over every fil
 });
 
 describe("query plan of projects.list", () => {
-  it.each([{}, { archived: true }, { search: "al" }])("%j: by the name index, with counts from counters", (input) => {
-    const plans = plansOf(() => database.read.listProjects(listProjectsInput.parse(input)));
+  it.each([{}, { archived: true }, { search: "al" }])("%j: by the name index, with counts from counters", async (input) => {
+    const plans = await plansOf(() => database.read.listProjects(listProjectsInput.parse(input)));
     expect(plans).toHaveLength(1);
     expect(plans[0]?.plan).toEqual([expect.stringMatching(/^SEARCH projects USING INDEX projects_by_name \(archived=\?/)]);
   });

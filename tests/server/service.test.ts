@@ -72,8 +72,8 @@ describe("listening beyond loopback", () => {
     await expect(startService(config({ host: unreachable, allowAnonymous: true }), capture().log)).rejects.toThrow(/EADDRNOTAVAIL/u);
     const settings = config({ host: unreachable });
     const database = openDatabase(settings.databasePath);
-    database.tokens.create({ name: "ops", scope: "write" });
-    database.close();
+    await database.tokens.create({ name: "ops", scope: "write" });
+    await database.close();
     await expect(startService(settings, capture().log)).rejects.toThrow(/EADDRNOTAVAIL/u);
   });
 

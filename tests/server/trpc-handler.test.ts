@@ -46,9 +46,9 @@ async function serve(make: typeof createHTTPHandler) {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  onTestFinished(() => {
+  onTestFinished(async () => {
     server.close();
-    database.close();
+    await database.close();
   });
   const { port } = server.address() as AddressInfo;
   const send = ({ method, path, body, headers }: Call) =>
@@ -129,7 +129,7 @@ describe("the lean tRPC handler", () => {
       const all: Answer[] = [];
       for (const call of battery) all.push(await server.send(call));
       // Once a live token exists, a call without one is refused by the context.
-      server.database.tokens.create({ name: "ci", scope: "read" });
+      await server.database.tokens.create({ name: "ci", scope: "read" });
       all.push(await server.send(get(`/trpc/tasks.get?input=${input({ id: "id-2" })}`)));
       all.push(await server.send(get(`/trpc/tasks.get,tasks.list?batch=1&input=${input({ 0: { id: "id-2" }, 1: {} })}`)));
       return all;

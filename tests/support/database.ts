@@ -18,8 +18,8 @@ export function openDatabaseCopy(environment: Environment = { clock: tickingCloc
   const database = openDatabase(path, environment);
   return {
     ...database,
-    close() {
-      database.close();
+    async close() {
+      await database.close();
       rmSync(path, { force: true });
     },
   };

@@ -43,25 +43,25 @@ function buildIfStale(): void {
 // Migrating a database costs far more than copying one: the run migrates one template, in RAM where the
 // system has a tmpfs, and every test opens a copy of it in the same folder, which the teardown removes. Made
 // again before each watch-mode re-run, in case a migration changed.
-export default function setup(project: TestProject): () => void {
+export default async function setup(project: TestProject): Promise<() => void> {
   // A run killed before its teardown leaves its folder behind: the next run removes those of ended processes.
   for (const name of readdirSync(base)) {
     const pid = Number(name.startsWith(prefix) ? name.slice(prefix.length).split("-")[0] : Number.NaN);
     if (Number.isInteger(pid) && !isRunning(pid)) rmSync(join(base, name), { recursive: true, force: true });
   }
   let folder = "";
-  const makeTemplate = () => {
+  const makeTemplate = async () => {
     if (folder) rmSync(folder, { recursive: true, force: true });
     folder = mkdtempSync(join(base, `${prefix}${process.pid}-`));
     const template = join(folder, "template.db");
-    openDatabase(template).close();
+    await openDatabase(template).close();
     project.provide("databaseTemplate", template);
   };
   buildIfStale();
-  makeTemplate();
-  project.onTestsRerun(() => {
+  await makeTemplate();
+  project.onTestsRerun(async () => {
     buildIfStale();
-    makeTemplate();
+    await makeTemplate();
   });
   return () => rmSync(folder, { recursive: true, force: true });
 }

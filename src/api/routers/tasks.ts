@@ -29,11 +29,11 @@ export const tasksRouter = router({
   count: queryProcedure
     .input(taskFilterInput)
     .output(taskCountSchema)
-    .query(({ ctx, input }) => ({ count: ctx.repo.countTasks(input) })),
+    .query(async ({ ctx, input }) => ({ count: await ctx.repo.countTasks(input) })),
   labels: queryProcedure
     .input(taskFilterInput)
     .output(labelUsageListSchema)
-    .query(({ ctx, input }) => ({ items: ctx.repo.listLabels(input) })),
+    .query(async ({ ctx, input }) => ({ items: await ctx.repo.listLabels(input) })),
   update: mutationProcedure
     .input(updateTaskInput)
     .output(taskSchema)
