@@ -69,7 +69,7 @@ export async function storeOver(db: PgDb, options: Environment, handle: { close(
   if (!stored) throw new Error("the cursor key is missing from settings");
   const write = new PgRepository(db, { ...options, cursorSecret: options.cursorSecret ?? stored.value });
   let size = { bytes: 0, at: Number.NEGATIVE_INFINITY, pending: false };
-  return {
+  const store: PgStore = {
     read: readView(write),
     write,
     tokens: new PgTokenStore(db, options.clock),
@@ -89,6 +89,9 @@ export async function storeOver(db: PgDb, options: Environment, handle: { close(
     },
     close: () => handle.close(),
   };
+  // Measured once now, so that the first metrics scrape has a figure.
+  store.sizeBytes();
+  return store;
 }
 
 /**
