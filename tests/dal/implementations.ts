@@ -1,9 +1,12 @@
 import { openMemoryRepositories, type Repositories } from "../../src/data";
 import { openTestDatabase, tickingClock } from "../support/database";
+import { deferredRepositories, pgliteRepositories } from "../support/pglite";
+import { openServerStore, testDatabaseUrl } from "../support/postgres";
 
 /**
  * Every implementation of the repository the data-layer suite runs against — the same suite, unchanged,
- * as Drizzle runs one suite against every driver — so the in-memory fake cannot drift from SQLite.
+ * as Drizzle runs one suite against every driver — so neither PostgreSQL (embedded: PGlite) nor the in-memory
+ * fake can drift from SQLite.
  * `open` gives a fresh, empty store for one test whose clock ticks one millisecond per reading.
  */
 export type Implementation = { name: string; open: () => Repositories };
@@ -11,4 +14,7 @@ export type Implementation = { name: string; open: () => Repositories };
 export const implementations: Implementation[] = [
   { name: "sqlite", open: () => openTestDatabase() },
   { name: "memory", open: () => openMemoryRepositories({ clock: tickingClock() }) },
+  { name: "pglite", open: () => pgliteRepositories({ clock: tickingClock() }) },
+  // A real PostgreSQL server when TEST_DATABASE_URL names one (CI); tests/pg says why it is left out otherwise.
+  ...(testDatabaseUrl ? [{ name: "postgres", open: () => deferredRepositories(openServerStore({ clock: tickingClock() })) }] : []),
 ];

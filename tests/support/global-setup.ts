@@ -60,6 +60,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   // The files of this run, collected before the global set-up runs.
   buildIfStale(project.vitest.state.getPaths());
   await makeTemplate();
+  // The PGlite half of the suite boots from a dump, made once per migration change; here, not under a test's timeout.
+  await (await import("./pglite")).ensurePgliteDump();
   project.onTestsRerun(async (specifications) => {
     buildIfStale(specifications.map((specification) => specification.moduleId));
     await makeTemplate();
