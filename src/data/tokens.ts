@@ -7,13 +7,13 @@ import type { Db } from "./sqlite-repository";
 import { accessTokens } from "./schema";
 
 /** 256 random bits behind a prefix that says what the string is (and lets secret scanners find leaked ones). */
-const newTokenSecret = (): string => `trpc_${randomBytes(32).toString("base64url")}`;
+export const newTokenSecret = (): string => `trpc_${randomBytes(32).toString("base64url")}`;
 
 /** A secret of 256 random bits needs no slow hash: SHA-256 cannot be reversed or guessed. */
-const hashTokenSecret = (secret: string): string => createHash("sha256").update(secret).digest("hex");
+export const hashTokenSecret = (secret: string): string => createHash("sha256").update(secret).digest("hex");
 
 /** Compares the stored hash with the presented secret's in constant time. */
-const sameHash = (stored: string, presented: string): boolean =>
+export const sameHash = (stored: string, presented: string): boolean =>
   stored.length === presented.length && timingSafeEqual(Buffer.from(stored), Buffer.from(presented));
 
 type TokenRecord = TokenInfo & { secretHash: string };

@@ -1,0 +1,35 @@
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { drizzle } from "drizzle-orm/pglite";
+import { migrate } from "drizzle-orm/pglite/migrator";
+import type { Environment } from "../repository";
+import { pgMigrationsFolder, storeOver, type PgStore } from "./open";
+
+/**
+ * PostgreSQL embedded in the process (PGlite, PostgreSQL compiled to WebAssembly, with pg_trgm): the same store
+ * as openPostgres, for tests that need no server. A development dependency: never part of the built service.
+ */
+export type EmbeddedPostgres = {
+  /** A store over this database, with its own environment (clock, ids). */
+  store(environment?: Environment): Promise<PgStore>;
+  /** Deletes every row (projects, tasks, tokens), keeping the schema and the cursor key. */
+  reset(): Promise<void>;
+  /** The data folder as a tarball, to boot another one from (booting from one skips initdb, most of a boot). */
+  dump(): Promise<Blob>;
+  close(): Promise<void>;
+};
+
+/** Boots an embedded PostgreSQL (from a dump when given one, which is much faster) and migrates it. */
+export async function openEmbeddedPostgres(from?: Blob): Promise<EmbeddedPostgres> {
+  const client = await PGlite.create({ extensions: { pg_trgm }, ...(from && { loadDataDir: from }) });
+  const db = drizzle(client);
+  await migrate(db, { migrationsFolder: pgMigrationsFolder });
+  return {
+    store: (environment = {}) => storeOver(db, environment, { close: async () => {}, sizeBytes: async () => 0 }),
+    reset: async () => {
+      await client.exec("truncate table task_labels, tasks, projects, access_tokens restart identity cascade");
+    },
+    dump: async () => client.dumpDataDir("none"),
+    close: () => client.close(),
+  };
+}

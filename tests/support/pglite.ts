@@ -1,0 +1,53 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pgMigrationsFolder, type PgStore } from "../../src/data/pg/open";
+import { openEmbeddedPostgres, type EmbeddedPostgres } from "../../src/data/pg/pglite";
+import type { Environment } from "../../src/data";
+
+const cacheFolder = join(import.meta.dirname, "..", "..", "node_modules", ".cache", "taskrpc-pglite");
+
+/** Names the dump after the migrations and PGlite's version: a change to either makes a new one. */
+function dumpName(): string {
+  const hash = createHash("sha256");
+  for (const file of readdirSync(pgMigrationsFolder, { recursive: true, encoding: "utf8" }).sort()) {
+    if (file.endsWith(".sql") || file.endsWith(".json")) hash.update(file).update(readFileSync(join(pgMigrationsFolder, file)));
+  }
+  const pglite = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "node_modules", "@electric-sql", "pglite", "package.json"), "utf8")) as {
+    version: string;
+  };
+  return `${pglite.version}-${hash.digest("hex").slice(0, 16)}.tar`;
+}
+
+/**
+ * Booting PGlite runs initdb (several seconds); booting from a dump of a migrated one takes about one. The dump is
+ * kept in node_modules/.cache, made by the first run that needs it.
+ */
+async function boot(): Promise<EmbeddedPostgres> {
+  const file = join(cacheFolder, dumpName());
+  let dump: Blob | undefined;
+  try {
+    dump = new Blob([readFileSync(file)]);
+  } catch {
+    dump = undefined;
+  }
+  const database = await openEmbeddedPostgres(dump);
+  if (!dump) {
+    mkdirSync(cacheFolder, { recursive: true });
+    const partial = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}`;
+    writeFileSync(partial, Buffer.from(await (await database.dump()).arrayBuffer()));
+    renameSync(partial, file);
+  }
+  return database;
+}
+
+// One embedded database per worker (test files share a worker's modules), emptied before each store is handed out.
+let shared: Promise<EmbeddedPostgres> | undefined;
+
+/** A store on the worker's embedded PostgreSQL, emptied first: the PGlite counterpart of openDatabaseCopy(). */
+export async function openPgliteStore(environment: Environment): Promise<PgStore> {
+  shared ??= boot();
+  const database = await shared;
+  await database.reset();
+  return database.store(environment);
+}
