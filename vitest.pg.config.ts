@@ -1,5 +1,5 @@
 import { configDefaults, defineConfig } from "vitest/config";
-import base from "./vitest.config.ts";
+import base from "./vitest.config.js";
 
 /**
  * `npm run test:pg`: the tests that need a real PostgreSQL server (TEST_DATABASE_URL; scripts/postgres-test-server.sh

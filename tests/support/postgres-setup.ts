@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { migratePostgres } from "../../src/data/pg/open";
-import { administer, databaseUrl, dropDatabase, noServerReason, serverUrl } from "./postgres";
+import { administer, databaseUrl, dropDatabase, skipReason, testDatabaseUrl } from "./postgres";
 
 function isRunning(pid: number): boolean {
   try {
@@ -16,10 +16,10 @@ function isRunning(pid: number): boolean {
  * With no server configured the tests skip, saying why; in CI (CI set) that is a failure: they must run there.
  */
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
-  const url = serverUrl;
+  const url = testDatabaseUrl;
   if (!url) {
-    if (process.env.CI) throw new Error(`npm run test:pg in CI: ${noServerReason}`);
-    console.warn(`npm run test:pg: the real-server tests are skipped: ${noServerReason}`);
+    if (process.env.CI) throw new Error(`npm run test:pg in CI: ${skipReason}`);
+    console.warn(`npm run test:pg: the real-server tests are skipped: ${skipReason}`);
     project.provide("postgresTemplate", undefined);
     return undefined;
   }

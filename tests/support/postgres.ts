@@ -11,17 +11,60 @@ declare module "vitest" {
   }
 }
 
-/** The real PostgreSQL server the tests of `npm run test:pg` run against, if one is configured. */
-export const serverUrl = process.env.TEST_DATABASE_URL || undefined;
+/**
+ * The real-server half of the PostgreSQL tests: TEST_DATABASE_URL names a database on a PostgreSQL server
+ * (postgres://taskrpc:taskrpc@127.0.0.1:5432/taskrpc_test) whose role may create databases. Each vitest worker
+ * works in its own database beside it (<name>_w<worker>), emptied before each test, so workers never meet.
+ */
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 
-/** Why those tests do not run here: a skip says it, in the test's name. */
-export const noServerReason = "no PostgreSQL server: set TEST_DATABASE_URL (scripts/postgres-test-server.sh starts one and prints it)";
+export const skipReason =
+  "no PostgreSQL server configured: set TEST_DATABASE_URL=postgres://user:password@host:port/database to run these (scripts/postgres-test-server.sh starts one and prints it)";
 
-/** The same server, another database on it. */
-export function databaseUrl(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
+/** The URL of the same server's database `name`. */
+export function databaseUrl(base: string, name: string): string {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Creates database `name` on the server of `base` unless it exists; returns its URL. */
+export async function ensureDatabase(base: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query(`create database "${name.replaceAll('"', '""')}"`);
+  } catch (error) {
+    // 42P04: it exists already.
+    if ((error as { code?: string }).code !== "42P04") throw error;
+  } finally {
+    await client.end();
+  }
+  return databaseUrl(base, name);
+}
+
+type Worker = { url: string; admin: pg.Pool; stores: PgStore[] };
+let worker: Promise<Worker> | undefined;
+
+async function workerDatabase(base: string): Promise<Worker> {
+  const name = `${new URL(base).pathname.slice(1)}_w${process.env.VITEST_POOL_ID ?? "0"}`;
+  const url = await ensureDatabase(base, name);
+  // Opening migrates it (once per worker and run: later opens find nothing to apply).
+  const first = await openPostgres(url);
+  return { url, admin: new pg.Pool({ connectionString: url, max: 1 }), stores: [first] };
+}
+
+/** A store on the worker's database on the server, emptied first. Stores stay open for the worker's life (one pool each). */
+export async function openServerStore(environment: Environment): Promise<PgStore> {
+  if (!testDatabaseUrl) throw new Error(skipReason);
+  worker ??= workerDatabase(testDatabaseUrl);
+  const { url, admin, stores } = await worker;
+  await admin.query("truncate table task_labels, tasks, projects, access_tokens restart identity cascade");
+  // Each test gets its own clock and ids; earlier stores' pools are closed first, so a worker holds at most two.
+  await Promise.all(stores.splice(0).map((store) => store.close()));
+  const store = await openPostgres(url, { ...environment, migrate: false });
+  stores.push(store);
+  return store;
 }
 
 /** Runs SQL as the test role on its own database (creating and dropping the databases tests use). */
@@ -49,18 +92,21 @@ export async function dropDatabase(url: string, name: string): Promise<void> {
  */
 export async function createTestPostgresDatabase(): Promise<string> {
   const template = inject("postgresTemplate");
-  if (!template || !serverUrl) throw new Error(`createTestPostgresDatabase: ${noServerReason}`);
+  if (!template || !testDatabaseUrl) throw new Error(`createTestPostgresDatabase: ${skipReason}`);
   // The run's prefix (its process id, for the clean-up of killed runs) and a part no other worker thread can draw.
   const name = `${new URL(template).pathname.slice(1).replace(/_template$/u, "")}_${randomUUID().slice(0, 8)}`;
-  await administer(serverUrl, (client) => client.query(`create database ${quoted(name)} template ${quoted(new URL(template).pathname.slice(1))}`));
-  onTestFinished(() => dropDatabase(serverUrl, name));
-  return databaseUrl(serverUrl, name);
+  await administer(testDatabaseUrl, (client) => client.query(`create database ${quoted(name)} template ${quoted(new URL(template).pathname.slice(1))}`));
+  onTestFinished(() => dropDatabase(testDatabaseUrl, name));
+  return databaseUrl(testDatabaseUrl, name);
 }
 
 /** A store on a fresh database of the test server, closed (and the database dropped) when the test ends. */
 export async function openTestPostgres(environment: Environment = {}): Promise<PgStore & { path: string }> {
   const url = await createTestPostgresDatabase();
   const store = await openPostgres(url, { ...environment, migrate: false });
-  onTestFinished(() => store.close());
-  return { ...store, path: url };
+  // Closed once, whether a test closes it itself (to see the server answer without a database) or not.
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= store.close());
+  onTestFinished(close);
+  return { ...store, close, path: url };
 }

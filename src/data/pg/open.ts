@@ -28,7 +28,7 @@ export type PgStore = Repositories & {
   portability: Portability;
   /** Throws unless the database answers a query (for readiness checks). */
   ping(): Promise<void>;
-  /** The database's size in bytes as last measured (refreshed in the background, at most every 10 s); 0 until known. */
+  /** The database's size in bytes as last measured (measured on open, then refreshed in the background at most every 10 s). */
   sizeBytes(): number;
   close(): Promise<void>;
 };
@@ -68,7 +68,8 @@ export async function storeOver(db: PgDb, options: Environment, handle: { close(
   const [stored] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, "cursor_secret"));
   if (!stored) throw new Error("the cursor key is missing from settings");
   const write = new PgRepository(db, { ...options, cursorSecret: options.cursorSecret ?? stored.value });
-  let size = { bytes: 0, at: Number.NEGATIVE_INFINITY, pending: false };
+  // Measured once on open, so the first scrape of /metrics has it too.
+  let size = { bytes: await handle.sizeBytes(), at: Date.now(), pending: false };
   return {
     read: readView(write),
     write,
