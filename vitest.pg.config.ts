@@ -11,7 +11,7 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: ["tests/pg/**/*.test.ts", "tests/dal/**/*.test.ts", "tests/e2e/**/*.test.ts"],
+    include: ["tests/pg/**/*.test.ts", "tests/dal/**/*.test.ts", "tests/e2e/**/*.test.ts", "tests/cli/copy.test.ts"],
     // process.test.ts is about the SQLite process (its file, signals); the fuzz test's long run has its own tier.
     exclude: [...configDefaults.exclude, "tests/e2e/process.test.ts", "tests/e2e/fuzz.test.ts"],
     globalSetup: ["tests/support/global-setup.ts", "tests/support/postgres-setup.ts"],

@@ -9,6 +9,7 @@ import type { TaskDatabase } from "../data";
 import { taskSortKeys } from "../domain";
 import { serverUsage } from "../server/config";
 import { version } from "../server/version";
+import { addCopyCommand, copyHelp } from "./copy";
 import { CliFailure, exitCodes } from "./failure";
 import { commandDescriptions, describeFlag } from "./help";
 import { addOperations, operationsHelp } from "./operations";
@@ -174,14 +175,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
 
   addTokenCommands(program, openTaskDatabase, io);
-  addOperations(program, {
+  const operations = {
     stdout: io.stdout,
     stderr: io.stderr,
     interactive: io.interactive ?? false,
     stdoutStream: io.stdoutStream,
     databasePath,
     openDatabase: openTaskDatabase,
-  });
+  };
+  addOperations(program, operations);
+  addCopyCommand(program, operations);
 
   const leaves: string[] = [];
   for (const [command, path] of [[program, []] as [Command, string[]], ...walk(program)]) {
@@ -204,7 +207,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       leaves.unshift(`  taskrpc serve ${[...serveFlags].map((flag) => `[${flag}]`).join(" ")}`);
       continue;
     }
-    if (["backup", "export", "import"].includes(name)) continue;
+    if (["backup", "export", "import", "copy"].includes(name)) continue;
     if (path[0] !== "tokens") {
       adaptFlags(command);
       for (const option of command.options) {
@@ -215,7 +218,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const flags = command.options.map((option) => (option.mandatory ? option.flags : `[${option.long}]`));
     leaves.push(`  taskrpc ${name} ${flags.join(" ")}`.trimEnd());
   }
-  leaves.push(...operationsHelp);
+  leaves.push(...operationsHelp, ...copyHelp);
   program.addHelpText("after", `\nAll commands:\n${leaves.join("\n")}\n\n${exitCodeHelp}`);
 
   try {
