@@ -86,18 +86,25 @@ export async function dropDatabase(url: string, name: string): Promise<void> {
 }
 
 /**
- * A fresh, migrated database on the test server, cloned from the run's template (CREATE DATABASE … TEMPLATE, a
- * file copy, far cheaper than migrating), dropped when the test ends. Each test has its own, so test files run
- * in parallel without seeing each other's rows.
+ * A new database on the test server, named after the run (its process id, for the clean-up of killed runs) and a
+ * part no other worker thread can draw: cloned from the run's migrated template (CREATE DATABASE … TEMPLATE, a file
+ * copy, far cheaper than migrating), or empty (`migrated: false`, for servers that migrate it themselves).
  */
-export async function createTestPostgresDatabase(): Promise<string> {
+export async function createPostgresDatabase({ migrated = true } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const template = inject("postgresTemplate");
-  if (!template || !testDatabaseUrl) throw new Error(`createTestPostgresDatabase: ${skipReason}`);
-  // The run's prefix (its process id, for the clean-up of killed runs) and a part no other worker thread can draw.
-  const name = `${new URL(template).pathname.slice(1).replace(/_template$/u, "")}_${randomUUID().slice(0, 8)}`;
-  await administer(testDatabaseUrl, (client) => client.query(`create database ${quoted(name)} template ${quoted(new URL(template).pathname.slice(1))}`));
-  onTestFinished(() => dropDatabase(testDatabaseUrl, name));
-  return databaseUrl(testDatabaseUrl, name);
+  const server = testDatabaseUrl;
+  if (!template || !server) throw new Error(`createPostgresDatabase: ${skipReason}`);
+  const templateName = new URL(template).pathname.slice(1);
+  const name = `${templateName.replace(/_template$/u, "")}_${randomUUID().slice(0, 8)}`;
+  await administer(server, (client) => client.query(`create database ${quoted(name)}${migrated ? ` template ${quoted(templateName)}` : ""}`));
+  return { url: databaseUrl(server, name), drop: () => dropDatabase(server, name) };
+}
+
+/** A fresh, migrated database for one test (its own, so test files run in parallel unseen), dropped when it ends. */
+export async function createTestPostgresDatabase(): Promise<string> {
+  const { url, drop } = await createPostgresDatabase();
+  onTestFinished(drop);
+  return url;
 }
 
 /** A store on a fresh database of the test server, closed (and the database dropped) when the test ends. */
