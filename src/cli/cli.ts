@@ -5,7 +5,7 @@ import { getErrorShape } from "@trpc/server/shared";
 import type { Command, CommanderError } from "commander";
 import { createCli } from "trpc-cli";
 import { appRouter, createCallerFactory, createContext } from "../api";
-import type { TaskDatabase } from "../data";
+import type { Store } from "../data";
 import { taskSortKeys } from "../domain";
 import { serverUsage } from "../server/config";
 import { version } from "../server/version";
@@ -104,7 +104,8 @@ function adaptFlags(command: Command): void {
 }
 
 const rootDescription = `Task and project manager. Every API procedure is a command taking its input as flags; it \
-runs on the SQLite database at --db (or DATABASE_PATH, default ${defaultDatabasePath}) and prints the result as JSON.`;
+runs on the SQLite database at --db (or DATABASE_PATH, default ${defaultDatabasePath}), or the PostgreSQL database at \
+--database-url (or DATABASE_URL) when given, and prints the result as JSON.`;
 
 const exitCodeHelp = `On failure the reason goes to stderr as "REASON: detail", nothing to stdout. Exit codes:
   0  done
@@ -114,19 +115,25 @@ const exitCodeHelp = `On failure the reason goes to stderr as "REASON: detail", 
 
 /** Runs one command line; resolves with the exit code (a `serve` keeps the process alive after it resolves). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let database: TaskDatabase | undefined;
+  let database: Store | undefined;
 
   // trpc-cli calls `trpcServer.initTRPC.create().createCallerFactory(router)(context)["tasks.list"](input)` and gets
   // this stand-in: the database opens only when a procedure runs, and errors are worded before trpc-cli rewords them.
   const databasePath = () => (program.opts().db as string | undefined) ?? io.env.DATABASE_PATH ?? defaultDatabasePath;
-  const openTaskDatabase = async (): Promise<TaskDatabase> => {
+  const databaseUrl = () => (program.opts().databaseUrl as string | undefined) ?? (io.env.DATABASE_URL || undefined);
+  const openTaskDatabase = async (options: { migrate?: boolean } = {}): Promise<Store> => {
+    // Loaded here, not at start-up: help and flag errors need neither SQLite nor Drizzle.
+    const { openStore, isPostgresUrl, redactedUrl } = await import("../data");
+    const url = databaseUrl();
+    if (url !== undefined && !isPostgresUrl(url)) {
+      throw new CliFailure(`VALIDATION: --database-url (DATABASE_URL) must be a postgres:// URL, not "${redactedUrl(url)}"`, exitCodes.usage);
+    }
+    const shown = url === undefined ? databasePath() : redactedUrl(url);
     try {
-      // Loaded here, not at start-up: help and flag errors need neither SQLite nor Drizzle.
-      const { openDatabase } = await import("../data");
-      database ??= openDatabase(databasePath());
+      database ??= await openStore({ databasePath: databasePath(), databaseUrl: url, ...options });
       return database;
     } catch (error) {
-      throw new CliFailure(`INTERNAL: cannot open database ${databasePath()}: ${(error as Error).message}`, exitCodes.refused);
+      throw new CliFailure(`INTERNAL: cannot open database ${shown}: ${(error as Error).message}`, exitCodes.refused);
     }
   };
   const call = async (path: string, input: unknown): Promise<unknown> => {
@@ -157,6 +164,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }) as unknown as Command;
 
   program.option("--db <path>", `SQLite database file (env DATABASE_PATH, default ${defaultDatabasePath})`);
+  program.option("--database-url <url>", "PostgreSQL database, postgres://user:password@host:port/database, instead of the SQLite file (env DATABASE_URL)");
   program.version(version, "-V, --version", "print the version");
   program
     .command("serve")
@@ -166,7 +174,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .allowExcessArguments()
     .action(async (_options: unknown, command: Command) => {
       if (command.args.includes("--version")) return io.stdout(`${version}\n`);
-      const db = program.getOptionValueSource("db") === "cli" ? ["--db", program.opts().db as string] : [];
+      const db = [
+        ...(program.getOptionValueSource("db") === "cli" ? ["--db", program.opts().db as string] : []),
+        ...(program.getOptionValueSource("databaseUrl") === "cli" ? ["--database-url", program.opts().databaseUrl as string] : []),
+      ];
       const { serve } = await import("../server/serve");
       // A port in use or an unwritable database file is the operator's to fix: said in one line, no stack.
       await serve([...db, ...command.args]).catch((error: unknown) => {
@@ -181,6 +192,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     interactive: io.interactive ?? false,
     stdoutStream: io.stdoutStream,
     databasePath,
+    databaseUrl,
     openDatabase: openTaskDatabase,
   };
   addOperations(program, operations);
@@ -207,7 +219,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       leaves.unshift(`  taskrpc serve ${[...serveFlags].map((flag) => `[${flag}]`).join(" ")}`);
       continue;
     }
-    if (["backup", "export", "import", "copy"].includes(name)) continue;
+    if (["backup", "export", "import", "migrate", "copy"].includes(name)) continue;
     if (path[0] !== "tokens") {
       adaptFlags(command);
       for (const option of command.options) {

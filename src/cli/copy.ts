@@ -1,32 +1,18 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import type { Portability, Repositories } from "../data";
+import type { Store } from "../data/store";
+import { isPostgresUrl, redactedUrl } from "../data/pg/url";
 import { taskFilterInput } from "../domain";
 import { CliFailure, exitCodes } from "./failure";
 import { progressLine, summary, type OperationsContext } from "./operations";
 
-/** What copy needs of a database, whichever the store. */
-type Store = Repositories & { portability: Portability; close(): Promise<void> };
-
-const isUrl = (location: string) => /^postgres(ql)?:\/\//u.test(location);
-
 /** A postgres:// URL opens PostgreSQL (migrated first), anything else the SQLite file at that path. */
 async function open(location: string): Promise<Store> {
-  if (isUrl(location)) {
-    const { openPostgres } = await import("../data/pg/open");
-    return openPostgres(location);
-  }
-  const { openDatabase } = await import("../data");
-  return openDatabase(location);
+  const { openStore } = await import("../data/store");
+  return openStore(isPostgresUrl(location) ? { databasePath: "", databaseUrl: location } : { databasePath: location });
 }
 
-/** A URL as it may be printed: without its password. */
-function shown(location: string): string {
-  if (!isUrl(location)) return location;
-  const url = new URL(location);
-  if (url.password) url.password = "***";
-  return url.toString();
-}
+const shown = (location: string) => (isPostgresUrl(location) ? redactedUrl(location) : location);
 
 const refused = (message: string) => new CliFailure(message, exitCodes.refused);
 
@@ -36,7 +22,7 @@ const refused = (message: string) => new CliFailure(message, exitCodes.refused);
  * record by record without holding the data in memory. Then counts B and compares with what was read.
  */
 async function copy(context: OperationsContext, options: { from: string; to: string }): Promise<void> {
-  if (!isUrl(options.from) && !existsSync(options.from)) {
+  if (!isPostgresUrl(options.from) && !existsSync(options.from)) {
     throw new CliFailure(`VALIDATION: there is no database file ${options.from} to copy from`, exitCodes.usage);
   }
   if (options.from === options.to) throw new CliFailure("VALIDATION: --from and --to name the same database", exitCodes.usage);

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, st
 import { JSONParser } from "@streamparser/json";
 import type { Command } from "commander";
 import type { z } from "zod";
-import type { ExportSnapshot, ImportSession, TaskDatabase } from "../data";
+import type { ExportSnapshot, ImportSession, Store } from "../data";
 import {
   exportedProjectSchema,
   exportedTaskSchema,
@@ -24,8 +24,10 @@ export type OperationsContext = {
   interactive: boolean;
   /** The database file the command names (--db, DATABASE_PATH or the default). */
   databasePath: () => string;
+  /** The PostgreSQL database the command names instead (--database-url, DATABASE_URL), if any. */
+  databaseUrl: () => string | undefined;
   /** Opens (creating and migrating) that database; the CLI closes it when the command ends. */
-  openDatabase: () => Promise<TaskDatabase>;
+  openDatabase: (options?: { migrate?: boolean }) => Promise<Store>;
 };
 
 /** One line on a terminal, redrawn in place as the percentage grows, ended once done. */
@@ -48,6 +50,12 @@ const refuseExisting = (file: string, force: boolean) => {
 };
 
 async function backup(context: OperationsContext, options: { to: string; force?: boolean }): Promise<void> {
+  if (context.databaseUrl() !== undefined) {
+    throw new CliFailure(
+      "BACKUP_UNSUPPORTED: taskrpc backup copies a SQLite file; back a PostgreSQL database up with its own tools (pg_dump, or the provider's snapshots)",
+      exitCodes.refused,
+    );
+  }
   const source = context.databasePath();
   const progress = progressLine(context, `backup of ${source}`);
   // Loaded when used, as the procedure commands do: help and flag errors need neither SQLite nor Drizzle.
@@ -216,7 +224,14 @@ async function importData(context: OperationsContext, file: string): Promise<voi
   }
 }
 
+/** Applies pending migrations and exits: a PostgreSQL deployment can then start its instances with MIGRATE=off. */
+async function migrate(context: OperationsContext): Promise<void> {
+  const database = await context.openDatabase({ migrate: true });
+  summary(context, { migrated: database.path, store: database.kind });
+}
+
 export const operationsHelp = [
+  "  taskrpc migrate",
   "  taskrpc backup --to <file> [--force]",
   "  taskrpc export [--out] [--force]",
   "  taskrpc import <file>",
@@ -224,6 +239,10 @@ export const operationsHelp = [
 
 /** Adds `backup`, `export` and `import` to the program. */
 export function addOperations(program: Command, context: OperationsContext): void {
+  program
+    .command("migrate")
+    .description("apply the database's pending migrations (of SQLite or PostgreSQL) and exit")
+    .action(() => migrate(context));
   program
     .command("backup")
     .description("copy the database consistently while it is in use (SQLite's online backup), then verify the copy")

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { isPostgresUrl, redactedUrl } from "../data/pg/url";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -7,6 +8,10 @@ export type ServerConfig = {
   host: string;
   port: number;
   databasePath: string;
+  /** A postgres:// URL: serve from PostgreSQL instead of the SQLite file. */
+  databaseUrl: string | undefined;
+  /** Apply the database's pending migrations on start (PostgreSQL; SQLite always migrates its file). */
+  migrate: boolean;
   panel: boolean;
   /** Largest request body taken, in bytes; a longer one is refused with 413 while it arrives. */
   maxBodyBytes: number;
@@ -128,6 +133,31 @@ export const settings: Setting[] = [
       if (text === "") throw new Error("give a file path");
       return text;
     },
+  },
+  {
+    key: "databaseUrl",
+    flag: "database-url",
+    value: "URL",
+    env: "DATABASE_URL",
+    default: undefined,
+    group: "Serving",
+    help: "postgres://user:password@host:port/database: use PostgreSQL instead of the SQLite file (--db is then unused)",
+    doc: "`postgres://user:password@host:port/database`: serve from [PostgreSQL](#scaling-out) instead of the SQLite file (`DATABASE_PATH` is then unused); several instances may share one database",
+    parse: (text) => {
+      if (!isPostgresUrl(text)) throw new Error("give a postgres:// URL, such as postgres://taskrpc:secret@db.example:5432/taskrpc");
+      return text;
+    },
+  },
+  {
+    key: "migrate",
+    flag: "migrate",
+    value: "on|off",
+    env: "MIGRATE",
+    default: "on",
+    group: "Serving",
+    help: "apply pending PostgreSQL migrations on start (off: run taskrpc migrate first; start is refused while any is pending)",
+    doc: "`off`: a PostgreSQL start applies no migration (run `taskrpc migrate` first) and is refused while one is pending; SQLite files are always migrated",
+    parse: onOff,
   },
   {
     key: "panel",
@@ -287,7 +317,8 @@ export function readServerConfig(args: string[], env: NodeJS.ProcessEnv): Server
     const given = values[setting.flag];
     const text = given === true ? "1" : typeof given === "string" ? given : (env[setting.env] ?? setting.default);
     try {
-      config[setting.key] = text === undefined ? (switchOf(setting) ? false : []) : setting.parse(text);
+      // Unset: a switch is off, a list empty, anything else absent.
+      config[setting.key] = text === undefined ? (switchOf(setting) ? false : setting.value === "LIST" ? [] : undefined) : setting.parse(text);
     } catch (error) {
       throw new ConfigError(`Invalid ${named(setting)} "${text}": ${(error as Error).message}`);
     }
@@ -301,7 +332,9 @@ export function readServerConfig(args: string[], env: NodeJS.ProcessEnv): Server
   return result;
 }
 
-/** The settings as the start line shows them (none is secret today; a secret one would be left out here). */
+/** The settings as the start line shows them: the database URL without its password. */
 export function shownSettings(config: ServerConfig): Record<string, unknown> {
-  return Object.fromEntries(settings.map((setting) => [setting.env, config[setting.key]]));
+  return Object.fromEntries(
+    settings.map((setting) => [setting.env, setting.key === "databaseUrl" && config.databaseUrl ? redactedUrl(config.databaseUrl) : config[setting.key]]),
+  );
 }

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { openDatabase } from "../data";
+import { openStore } from "../data";
 import { ConfigError, readServerConfig, serverUsage, shownSettings, type ServerConfig } from "./config";
 import { isLoopback } from "./guards";
 import { createTaskServer } from "./http";
@@ -16,12 +16,12 @@ export type RunningService = {
  * it listens only where no one else can reach it, unless the operator explicitly allows anonymous access.
  */
 export async function startService(config: ServerConfig, log: Logger): Promise<RunningService> {
-  const database = openDatabase(config.databasePath);
+  const database = await openStore(config);
   if (!isLoopback(config.host) && !config.allowAnonymous && !(await database.tokens.hasLiveTokens())) {
     await database.close();
     throw new Error(
       `Refusing to listen on ${config.host} with no access token: anyone who can reach it could change every task. ` +
-        `Create one with \`taskrpc tokens create --name NAME --scope write --db ${config.databasePath}\`, or pass --allow-anonymous (env ALLOW_ANONYMOUS=1)`,
+        `Create one with \`taskrpc tokens create --name NAME --scope write ${database.kind === "postgres" ? "--database-url URL" : `--db ${config.databasePath}`}\`, or pass --allow-anonymous (env ALLOW_ANONYMOUS=1)`,
     );
   }
   const taskServer = createTaskServer(database, {
@@ -43,7 +43,8 @@ export async function startService(config: ServerConfig, log: Logger): Promise<R
     throw error;
   }
   const panel = config.panel ? `panel at ${url}/panel` : "panel off";
-  log.info({ url, database: resolve(database.path), settings: shownSettings(config) }, `taskrpc listening on ${url} (database ${resolve(database.path)}; ${panel})`);
+  const shown = database.kind === "sqlite" ? resolve(database.path) : database.path;
+  log.info({ url, database: shown, settings: shownSettings(config) }, `taskrpc listening on ${url} (database ${shown}; ${panel})`);
   return {
     url,
     stop: async () => {

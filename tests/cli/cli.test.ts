@@ -47,8 +47,8 @@ describe("taskrpc --help", () => {
     const run = await taskrpc(["--help"]);
     expect(run).toMatchObject({ code: 0, stderr: "" });
     for (const [path] of procedures) expect(run.stdout).toContain(`taskrpc ${path.replace(".", " ")}`);
-    expect(run.stdout).toContain("taskrpc serve [--host] [--port] [--db] [--panel]");
-    for (const command of ["backup --to <file> [--force]", "export [--out] [--force]", "import <file>"]) {
+    expect(run.stdout).toContain("taskrpc serve [--host] [--port] [--db] [--database-url] [--migrate] [--panel]");
+    for (const command of ["migrate", "backup --to <file> [--force]", "export [--out] [--force]", "import <file>"]) {
       expect(run.stdout).toContain(`taskrpc ${command}`);
     }
     expect(run.stdout).toContain("2  bad flags or input (VALIDATION)");
@@ -91,7 +91,7 @@ describe("taskrpc --help", () => {
   it("lists every command with its flags, required ones with their value", async () => {
     const { stdout } = await taskrpc(["--help"]);
     expect(stdout).toContain(
-      "All commands:\n  taskrpc serve [--host] [--port] [--db] [--panel] [--allow-anonymous] [--max-body-bytes] [--max-batch] [--headers-timeout] [--request-timeout] [--cors-origins] [--allowed-hosts] [--log-level] [--metrics]\n  taskrpc projects create --name <string> [--description]\n",
+      "All commands:\n  taskrpc serve [--host] [--port] [--db] [--database-url] [--migrate] [--panel] [--allow-anonymous] [--max-body-bytes] [--max-batch] [--headers-timeout] [--request-timeout] [--cors-origins] [--allowed-hosts] [--log-level] [--metrics]\n  taskrpc projects create --name <string> [--description]\n",
     );
     expect(stdout).toMatch(/^ {2}taskrpc tasks get --id <string>$/mu);
     expect(stdout).toMatch(/^ {2}taskrpc tasks list \[--project-id\] .* \[--sort-by\] \[--sort-dir\]$/mu);

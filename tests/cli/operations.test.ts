@@ -180,7 +180,28 @@ describe("taskrpc export and import", () => {
   });
 });
 
+describe("taskrpc migrate", () => {
+  it("creates and migrates the SQLite file, says where, and exits 0", async () => {
+    const path = file("db");
+    const run = await taskrpc("--db", path, "migrate");
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(run.stdout)).toEqual({ migrated: path, store: "sqlite" });
+    const database = openDatabase(path);
+    expect((await database.read.listProjects({ archived: false, limit: 1 })).items).toEqual([]);
+    await database.close();
+  });
+});
+
 describe("taskrpc backup", () => {
+  it("on PostgreSQL, refuses with BACKUP_UNSUPPORTED and points to the database's own tools, without connecting", async () => {
+    const target = file("db");
+    const run = await taskrpc("--database-url", "postgres://taskrpc:secret@127.0.0.1:1/none", "backup", "--to", target);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^BACKUP_UNSUPPORTED: .*pg_dump/u);
+    expect(run.stderr).not.toContain("secret");
+    expect(existsSync(target)).toBe(false);
+  });
+
   it("copies a database that a server is writing to: the copy passes the integrity check and holds every write acknowledged before it began", { timeout: 60_000 }, async () => {
     const live = openDatabaseCopy();
     // Enough pages that the copy takes many steps, with the server's requests answered between them.

@@ -16,8 +16,9 @@ import {
   type TaskFilter,
 } from "../../src/domain";
 import { openDatabaseCopy } from "../support/database";
+import { openPgliteStore } from "../support/pglite";
 
-// Stateful property test: random sequences of operations run against the SQLite repository and the
+// Stateful property test: random sequences of operations run against the SQLite repository (and PostgreSQL's) and the
 // in-memory one (the model, itself held to the contract suite) and every answer must agree, error
 // reasons included. PROPERTY_RUNS raises the number of sequences for a long run; a failure prints the
 // seed and the shrunk sequence (re-run one with PROPERTY_SEED=<seed>).
@@ -244,17 +245,32 @@ const commands = [
   listProjects,
 ];
 
-describe("the SQLite repository behaves as the in-memory model", () => {
+/** The stores held to the model: SQLite, and PostgreSQL embedded (PGlite). */
+const stores: { name: string; open: () => Promise<{ repo: Repository; close: () => Promise<void> }> }[] = [
+  {
+    name: "SQLite",
+    open: () => {
+      const database = openDatabaseCopy(environment());
+      return Promise.resolve({ repo: database.write, close: () => database.close() });
+    },
+  },
+  {
+    name: "PostgreSQL (PGlite)",
+    open: async () => ({ repo: (await openPgliteStore(environment())).write, close: () => Promise.resolve() }),
+  },
+];
+
+describe.each(stores)("the $name repository behaves as the in-memory model", ({ open }) => {
   it(`agrees on random sequences of operations (${runs} runs; PROPERTY_RUNS for more)`, { timeout: 0 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 40, size: "max" }), async (sequence) => {
-        const database = openDatabaseCopy(environment());
+        const store = await open();
         try {
           // Both repositories live in one System value, so each command calls both and compares.
-          const system: System = { model: new MemoryRepository(environment()), real: database.write, projectIds: [], taskIds: [] };
+          const system: System = { model: new MemoryRepository(environment()), real: store.repo, projectIds: [], taskIds: [] };
           await fc.asyncModelRun(() => ({ model: system, real: system }), sequence);
         } finally {
-          await database.close();
+          await store.close();
         }
       }),
       { numRuns: runs, ...(seed !== undefined && { seed }) },

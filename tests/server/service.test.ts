@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
-import { readServerConfig, serverUsage, type ServerConfig } from "../../src/server/config";
+import { readServerConfig, serverUsage, shownSettings, type ServerConfig } from "../../src/server/config";
 import { openDatabase } from "../../src/data";
 import { isLoopback } from "../../src/server/guards";
 import { serve, startService } from "../../src/server/serve";
@@ -103,6 +103,18 @@ describe("configuration", () => {
       port: 5000,
       databasePath: "/tmp/flag.db",
     });
+  });
+
+  it("takes DATABASE_URL (or --database-url) for PostgreSQL, never shows its password, and refuses any other URL", () => {
+    const url = "postgres://taskrpc:s3cret@db.example:5432/tasks";
+    expect(readServerConfig([], {})).toMatchObject({ databaseUrl: undefined, migrate: true });
+    const config = readServerConfig(["--migrate", "off"], { DATABASE_URL: url });
+    expect(config).toMatchObject({ databaseUrl: url, migrate: false });
+    const shown = JSON.stringify(shownSettings(config as ServerConfig));
+    expect(shown).toContain("postgres://taskrpc:***@db.example:5432/tasks");
+    expect(shown).not.toContain("s3cret");
+    expect(readServerConfig(["--database-url", "postgresql://db/tasks"], { DATABASE_URL: url })).toMatchObject({ databaseUrl: "postgresql://db/tasks" });
+    expect(() => readServerConfig(["--database-url", "mysql://db/tasks"], {})).toThrow('Invalid --database-url (DATABASE_URL) "mysql://db/tasks"');
   });
 
   it("answers --help, and refuses a bad port or an unknown flag with a clear message", () => {

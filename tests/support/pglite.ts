@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { join } from "node:path";
 import { pgMigrationsFolder, type PgStore } from "../../src/data/pg/open";
 import { openEmbeddedPostgres, type EmbeddedPostgres } from "../../src/data/pg/pglite";
-import type { Environment } from "../../src/data";
+import type { Environment, ReadRepository, Repositories, Repository, TokenStore } from "../../src/data";
 
 const cacheFolder = join(import.meta.dirname, "..", "..", "node_modules", ".cache", "taskrpc-pglite");
 
@@ -50,4 +50,50 @@ export async function openPgliteStore(environment: Environment): Promise<PgStore
   const database = await shared;
   await database.reset();
   return database.store(environment);
+}
+
+const readMethods = ["getProject", "listProjects", "getTask", "listTasks", "countTasks", "listLabels"] as const;
+const writeMethods = [
+  ...readMethods,
+  "createProject",
+  "updateProject",
+  "archiveProject",
+  "unarchiveProject",
+  "deleteProject",
+  "createTask",
+  "updateTask",
+  "completeTask",
+  "reopenTask",
+  "deleteTask",
+] as const;
+const tokenMethods = ["create", "list", "revoke", "authenticate", "hasLiveTokens"] as const;
+
+/** An object of `methods` that each wait for `target` and call its method: every method is async already. */
+function deferred<T extends object>(target: Promise<T>, methods: readonly (keyof T & string)[]): T {
+  const view = Object.fromEntries(
+    methods.map((name) => [name, async (...args: unknown[]) => ((await target)[name] as (...args: unknown[]) => unknown)(...args)]),
+  );
+  return Object.freeze(view) as T;
+}
+
+/**
+ * The same store, handed out at once: each method waits for the embedded database to be ready (booted and emptied)
+ * before it runs. So the contract suite's synchronous `open()` serves PGlite too.
+ */
+export function pgliteRepositories(environment: Environment): Repositories {
+  const store = openPgliteStore(environment);
+  return {
+    read: deferred<ReadRepository>(
+      store.then((opened) => opened.read),
+      readMethods,
+    ),
+    write: deferred<Repository>(
+      store.then((opened) => opened.write),
+      writeMethods,
+    ),
+    tokens: deferred<TokenStore>(
+      store.then((opened) => opened.tokens),
+      tokenMethods,
+    ),
+  };
 }

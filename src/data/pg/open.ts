@@ -28,7 +28,7 @@ export type PgStore = Repositories & {
   portability: Portability;
   /** Throws unless the database answers a query (for readiness checks). */
   ping(): Promise<void>;
-  /** The database's size in bytes as last measured (measured on open, then refreshed in the background at most every 10 s). */
+  /** The database's size in bytes as last measured (refreshed in the background, at most every 10 s); 0 until known. */
   sizeBytes(): number;
   close(): Promise<void>;
 };
@@ -68,9 +68,8 @@ export async function storeOver(db: PgDb, options: Environment, handle: { close(
   const [stored] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, "cursor_secret"));
   if (!stored) throw new Error("the cursor key is missing from settings");
   const write = new PgRepository(db, { ...options, cursorSecret: options.cursorSecret ?? stored.value });
-  // Measured once on open, so the first scrape of /metrics has it too.
-  let size = { bytes: await handle.sizeBytes(), at: Date.now(), pending: false };
-  return {
+  let size = { bytes: 0, at: Number.NEGATIVE_INFINITY, pending: false };
+  const store: PgStore = {
     read: readView(write),
     write,
     tokens: new PgTokenStore(db, options.clock),
@@ -90,6 +89,9 @@ export async function storeOver(db: PgDb, options: Environment, handle: { close(
     },
     close: () => handle.close(),
   };
+  // Measured once now, so that the first metrics scrape has a figure.
+  store.sizeBytes();
+  return store;
 }
 
 /**

@@ -27,7 +27,8 @@ export async function openEmbeddedPostgres(from?: Blob): Promise<EmbeddedPostgre
   return {
     store: (environment = {}) => storeOver(db, environment, { close: async () => {}, sizeBytes: async () => 0 }),
     reset: async () => {
-      await client.exec("truncate table task_labels, tasks, projects, access_tokens restart identity cascade");
+      // DELETE, not TRUNCATE: on tables this small it is several times faster (TRUNCATE makes new files).
+      await client.exec("delete from task_labels; delete from tasks; delete from projects; delete from access_tokens");
     },
     dump: async () => client.dumpDataDir("none"),
     close: () => client.close(),
