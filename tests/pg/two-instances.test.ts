@@ -36,7 +36,7 @@ describe.skipIf(!template)(`two taskrpc processes on one PostgreSQL database${te
     // An empty database: both processes migrate it as they start, at once (the advisory lock orders them).
     const database = await createPostgresDatabase({ migrated: false });
     drop = database.drop;
-    [a, b] = await Promise.all([0, 1].map(() => startServer({ databaseUrl: database.url, env: { LOG_LEVEL: "warn" } }))) as [RunningServer, RunningServer];
+    [a, b] = await Promise.all([0, 1].map(() => startServer({ databaseUrl: database.url }))) as [RunningServer, RunningServer];
   }, 60_000);
 
   afterAll(async () => {
