@@ -1,6 +1,7 @@
 import { openMemoryRepositories, type Repositories } from "../../src/data";
 import { openTestDatabase, tickingClock } from "../support/database";
-import { pgliteRepositories } from "../support/pglite";
+import { deferredRepositories, pgliteRepositories } from "../support/pglite";
+import { openServerStore, testDatabaseUrl } from "../support/postgres";
 
 /**
  * Every implementation of the repository the data-layer suite runs against — the same suite, unchanged,
@@ -14,4 +15,6 @@ export const implementations: Implementation[] = [
   { name: "sqlite", open: () => openTestDatabase() },
   { name: "memory", open: () => openMemoryRepositories({ clock: tickingClock() }) },
   { name: "pglite", open: () => pgliteRepositories({ clock: tickingClock() }) },
+  // A real PostgreSQL server when TEST_DATABASE_URL names one (CI); tests/pg says why it is left out otherwise.
+  ...(testDatabaseUrl ? [{ name: "postgres", open: () => deferredRepositories(openServerStore({ clock: tickingClock() })) }] : []),
 ];

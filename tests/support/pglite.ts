@@ -77,11 +77,10 @@ function deferred<T extends object>(target: Promise<T>, methods: readonly (keyof
 }
 
 /**
- * The same store, handed out at once: each method waits for the embedded database to be ready (booted and emptied)
- * before it runs. So the contract suite's synchronous `open()` serves PGlite too.
+ * A store handed out at once: each method waits for `store` to be ready (the database booted and emptied) before
+ * it runs, so the contract suite's synchronous `open()` serves the PostgreSQL stores too.
  */
-export function pgliteRepositories(environment: Environment): Repositories {
-  const store = openPgliteStore(environment);
+export function deferredRepositories(store: Promise<Repositories>): Repositories {
   return {
     read: deferred<ReadRepository>(
       store.then((opened) => opened.read),
@@ -97,3 +96,6 @@ export function pgliteRepositories(environment: Environment): Repositories {
     ),
   };
 }
+
+/** A store on the worker's embedded PostgreSQL, emptied first, for the contract suite. */
+export const pgliteRepositories = (environment: Environment): Repositories => deferredRepositories(openPgliteStore(environment));

@@ -43,6 +43,17 @@ export async function ensureDatabase(base: string, name: string): Promise<string
   return databaseUrl(base, name);
 }
 
+/** Drops database `name` on the server of `base` (closing any connection left to it). */
+export async function dropDatabase(base: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${name.replaceAll('"', '""')}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
 type Worker = { url: string; admin: pg.Pool; stores: PgStore[] };
 let worker: Promise<Worker> | undefined;
 
@@ -54,11 +65,17 @@ async function workerDatabase(base: string): Promise<Worker> {
   return { url, admin: new pg.Pool({ connectionString: url, max: 1 }), stores: [first] };
 }
 
-/** A store on the worker's database on the server, emptied first. Stores stay open for the worker's life (one pool each). */
-export async function openServerStore(environment: Environment): Promise<PgStore> {
+/** The URL of this worker's database on the server (made and migrated on first use). */
+export async function workerDatabaseUrl(): Promise<string> {
   if (!testDatabaseUrl) throw new Error(skipReason);
   worker ??= workerDatabase(testDatabaseUrl);
-  const { url, admin, stores } = await worker;
+  return (await worker).url;
+}
+
+/** A store on the worker's database on the server, emptied first. The previous test's store is closed then. */
+export async function openServerStore(environment: Environment): Promise<PgStore> {
+  await workerDatabaseUrl();
+  const { url, admin, stores } = await (worker as Promise<Worker>);
   await admin.query("truncate table task_labels, tasks, projects, access_tokens restart identity cascade");
   // Each test gets its own clock and ids; earlier stores' pools are closed first, so a worker holds at most two.
   await Promise.all(stores.splice(0).map((store) => store.close()));
@@ -80,10 +97,6 @@ export async function administer<T>(url: string, work: (client: pg.Client) => Pr
 
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-export async function dropDatabase(url: string, name: string): Promise<void> {
-  // FORCE: a server process the test started may still hold a connection while it stops.
-  await administer(url, (client) => client.query(`drop database if exists ${quoted(name)} with (force)`));
-}
 
 /**
  * A new database on the test server, named after the run (its process id, for the clean-up of killed runs) and a

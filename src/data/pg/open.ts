@@ -61,13 +61,17 @@ export async function assertSchemaKnown(db: PgDb, migrated: boolean): Promise<vo
   }
 }
 
-/** The store over a migrated database: reads the per-database cursor key (made on first open) and builds the views. */
-export async function storeOver(db: PgDb, options: Environment, handle: { close(): Promise<void>; sizeBytes(): Promise<number> }): Promise<PgStore> {
-  // Made once, on first open, and kept: cursors stay valid across restarts and instances, and cannot be forged elsewhere.
+/** The database's own cursor key: made once, on first open, and kept, so cursors stay valid across restarts and instances. */
+export async function cursorSecretOf(db: PgDb): Promise<string> {
   await db.insert(settings).values({ key: "cursor_secret", value: newCursorSecret() }).onConflictDoNothing();
   const [stored] = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, "cursor_secret"));
   if (!stored) throw new Error("the cursor key is missing from settings");
-  const write = new PgRepository(db, { ...options, cursorSecret: options.cursorSecret ?? stored.value });
+  return stored.value;
+}
+
+/** The store over a migrated database: reads the per-database cursor key (made on first open) and builds the views. */
+export async function storeOver(db: PgDb, options: Environment, handle: { close(): Promise<void>; sizeBytes(): Promise<number> }): Promise<PgStore> {
+  const write = new PgRepository(db, { ...options, cursorSecret: options.cursorSecret ?? (await cursorSecretOf(db)) });
   let size = { bytes: 0, at: Number.NEGATIVE_INFINITY, pending: false };
   const store: PgStore = {
     read: readView(write),

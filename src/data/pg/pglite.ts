@@ -3,7 +3,7 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import type { Environment } from "../repository";
-import { pgMigrationsFolder, storeOver, type PgStore } from "./open";
+import { cursorSecretOf, pgMigrationsFolder, storeOver, type PgStore } from "./open";
 
 /**
  * PostgreSQL embedded in the process (PGlite, PostgreSQL compiled to WebAssembly, with pg_trgm): the same store
@@ -24,8 +24,10 @@ export async function openEmbeddedPostgres(from?: Blob): Promise<EmbeddedPostgre
   const client = await PGlite.create({ extensions: { pg_trgm }, ...(from && { loadDataDir: from }) });
   const db = drizzle(client);
   await migrate(db, { migrationsFolder: pgMigrationsFolder });
+  // Read once: stores made later (one per test) then cost no query.
+  const cursorSecret = await cursorSecretOf(db);
   return {
-    store: (environment = {}) => storeOver(db, environment, { close: async () => {}, sizeBytes: async () => 0 }),
+    store: (environment = {}) => storeOver(db, { cursorSecret, ...environment }, { close: async () => {}, sizeBytes: async () => 0 }),
     reset: async () => {
       // DELETE, not TRUNCATE: on tables this small it is several times faster (TRUNCATE makes new files).
       await client.exec("delete from task_labels; delete from tasks; delete from projects; delete from access_tokens");
