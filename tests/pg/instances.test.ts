@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { openPostgres, type PgStore } from "../../src/data/pg/open";
 import { DomainError, createProjectInput, createTaskInput, createTokenInput, projectChangeInput, type ErrorReason } from "../../src/domain";
-import { dropDatabase, ensureDatabase, openServerStore, skipReason, testDatabaseUrl, workerDatabaseUrl } from "../support/postgres";
+import { dropDatabase, ensureDatabase, openServerStore, runSql, skipReason, testDatabaseUrl, workerDatabaseUrl } from "../support/postgres";
 
 /**
  * Several taskrpc instances on one PostgreSQL database: every rule holds between them, as it does within one.
@@ -66,6 +66,17 @@ describe.skipIf(!testDatabaseUrl)(`two instances on one PostgreSQL database${tes
     expect(await b.tokens.authenticate(created.secret)).toEqual({ name: "ci", scope: "write" });
     expect(await a.tokens.revoke("ci")).toBe(true);
     expect(await b.tokens.authenticate(created.secret)).toBeUndefined();
+  });
+
+  it("refuse a database migrated by a newer taskrpc, and with migrate off one that lacks a migration", async () => {
+    const base = testDatabaseUrl ?? "";
+    const name = `${new URL(base).pathname.slice(1)}_refuse_${randomUUID().slice(0, 8)}`;
+    const url = await ensureDatabase(base, name);
+    onTestFinished(() => dropDatabase(base, name));
+    await expect(openPostgres(url, { migrate: false })).rejects.toThrow(/lacks 2 migration\(s\) of this taskrpc: run `taskrpc migrate` first/u);
+    await (await openPostgres(url)).close();
+    await runSql(url, "insert into drizzle.__drizzle_migrations (hash, created_at) values ('from-the-future', 99999999999999)");
+    await expect(openPostgres(url)).rejects.toThrow(/newer than this taskrpc \(1 migration\(s\) it does not know\): upgrade taskrpc/u);
   });
 
   it("migrate a new database once when several start at the same time (advisory lock)", async () => {

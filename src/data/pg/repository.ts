@@ -280,7 +280,8 @@ export class PgRepository implements Repository {
 
   private async saveProject(tx: PgDb, current: ProjectRecord, next: ProjectRecord): Promise<Project> {
     if (next !== current) {
-      await tx.update(projects).set(toProjectRow(next)).where(eq(projects.id, next.id));
+      const { id: _id, ...changes } = toProjectRow(next);
+      await tx.update(projects).set(changes).where(eq(projects.id, next.id));
     }
     return this.projectWithCounts(tx, next.id);
   }
