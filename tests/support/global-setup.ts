@@ -59,6 +59,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   };
   buildIfStale();
   await makeTemplate();
+  // The PGlite half of the suite boots from a dump, made once per migration change; here, not under a test's timeout.
+  await (await import("./pglite")).ensurePgliteDump();
   project.onTestsRerun(async () => {
     buildIfStale();
     await makeTemplate();

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pgMigrationsFolder, type PgStore } from "../../src/data/pg/open";
 import { openEmbeddedPostgres, type EmbeddedPostgres } from "../../src/data/pg/pglite";
@@ -19,25 +19,38 @@ function dumpName(): string {
   return `${pglite.version}-${hash.digest("hex").slice(0, 16)}.tar`;
 }
 
+/** Where the dump of a booted, migrated PGlite for these migrations and this PGlite is kept. */
+const dumpFile = () => join(cacheFolder, dumpName());
+
 /**
  * Booting PGlite runs initdb (several seconds); booting from a dump of a migrated one takes about one. The dump is
- * kept in node_modules/.cache, made by the first run that needs it.
+ * kept in node_modules/.cache, made before the tests by tests/support/global-setup.ts (where no test timeout runs)
+ * when missing, or by the first worker that needs it.
  */
-async function boot(): Promise<EmbeddedPostgres> {
-  const file = join(cacheFolder, dumpName());
-  let dump: Blob | undefined;
+export async function ensurePgliteDump(): Promise<void> {
+  if (existsSync(dumpFile())) return;
+  const database = await openEmbeddedPostgres();
   try {
-    dump = new Blob([readFileSync(file)]);
-  } catch {
-    dump = undefined;
+    await writeDump(database);
+  } finally {
+    await database.close();
   }
+}
+
+async function writeDump(database: EmbeddedPostgres): Promise<void> {
+  mkdirSync(cacheFolder, { recursive: true });
+  const partial = `${dumpFile()}.${process.pid}-${Math.random().toString(36).slice(2)}`;
+  writeFileSync(partial, Buffer.from(await (await database.dump()).arrayBuffer()));
+  renameSync(partial, dumpFile());
+  // Dumps of earlier migrations are no use any more.
+  for (const name of readdirSync(cacheFolder)) if (name.endsWith(".tar") && join(cacheFolder, name) !== dumpFile()) rmSync(join(cacheFolder, name), { force: true });
+}
+
+async function boot(): Promise<EmbeddedPostgres> {
+  const file = dumpFile();
+  const dump = existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
   const database = await openEmbeddedPostgres(dump);
-  if (!dump) {
-    mkdirSync(cacheFolder, { recursive: true });
-    const partial = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}`;
-    writeFileSync(partial, Buffer.from(await (await database.dump()).arrayBuffer()));
-    renameSync(partial, file);
-  }
+  if (!dump) await writeDump(database);
   return database;
 }
 

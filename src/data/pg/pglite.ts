@@ -21,7 +21,8 @@ export type EmbeddedPostgres = {
 
 /** Boots an embedded PostgreSQL (from a dump when given one, which is much faster) and migrates it. */
 export async function openEmbeddedPostgres(from?: Blob): Promise<EmbeddedPostgres> {
-  const client = await PGlite.create({ extensions: { pg_trgm }, ...(from && { loadDataDir: from }) });
+  // In memory and for tests: relaxed durability (not waiting for the file system after each query) makes writes about four times faster.
+  const client = await PGlite.create({ extensions: { pg_trgm }, relaxedDurability: true, ...(from && { loadDataDir: from }) });
   const db = drizzle(client);
   await migrate(db, { migrationsFolder: pgMigrationsFolder });
   // Read once: stores made later (one per test) then cost no query.
