@@ -9,8 +9,8 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     globalSetup: ["tests/support/global-setup.ts"],
-    // Browser tests need Chromium; they run with their own config (npm run test:browser).
-    exclude: [...configDefaults.exclude, "tests/browser/**"],
+    // Browser tests need Chromium, tests/pg a PostgreSQL server; each has its own config (npm run test:browser, test:pg).
+    exclude: [...configDefaults.exclude, "tests/browser/**", "tests/pg/**"],
     // Changes that affect every test although no test imports them: `vitest related` (npm run check) and watch
     // mode run everything when one of these changed.
     forceRerunTriggers: [

@@ -1,13 +1,15 @@
 // One server of bench/http.ts, in a process of its own: `taskrpc` (createTaskServer, as `taskrpc serve` runs it)
 // or `bare`, a node:http + better-sqlite3 server that runs the same SQL and answers the same bytes for the calls
-// the benchmark makes, with nothing else (no validation, guards or tokens). It reports its URL, then its CPU time
+// the benchmark makes, with nothing else (no validation, guards or tokens). Given a third argument, a postgres:// URL,
+// `taskrpc` serves that PostgreSQL copy of the file instead, signing cursors with the file's key (the same bytes
+// as from the file). It reports its URL, then its CPU time
 // and RSS whenever asked, over the IPC channel.
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 
-const [kind, databasePath = ""] = process.argv.slice(2);
+const [kind, databasePath = "", databaseUrl] = process.argv.slice(2);
 
 process.on("message", (message) => {
   if (message === "usage") process.send?.({ cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
@@ -16,18 +18,26 @@ process.on("message", (message) => {
 // Exiting on SIGTERM (rather than being killed) lets `node --cpu-prof` write its profile.
 process.on("SIGTERM", () => process.exit(0));
 
-const url = kind === "bare" ? await bare(databasePath) : await taskrpc(databasePath);
+const url = kind === "bare" ? await bare(databasePath) : await taskrpc(databasePath, databaseUrl);
 if (process.send) process.send({ url });
 else console.info(url);
 
-async function taskrpc(path: string): Promise<string> {
+async function taskrpc(path: string, postgresUrl?: string): Promise<string> {
   const { openDatabase } = await import("../src/data");
+  const { openPostgres } = await import("../src/data/pg/open");
   const { createTaskServer } = await import("../src/server/http");
   const { createLogger } = await import("../src/server/observability");
   // The request log is part of what users run, so it is measured too; its lines go nowhere.
   const { openSync } = await import("node:fs");
   const log = await createLogger("info", { fd: openSync("/dev/null", "w") });
-  const server = createTaskServer(openDatabase(path), { panel: false, log });
+  const cursorSecret = () => {
+    const file = new Database(path, { readonly: true });
+    const { value } = file.prepare("select value from settings where key = 'cursor_secret'").get() as { value: string };
+    file.close();
+    return value;
+  };
+  const database = postgresUrl ? await openPostgres(postgresUrl, { cursorSecret: cursorSecret() }) : openDatabase(path);
+  const server = createTaskServer(database, { panel: false, log });
   return server.listen(0, "127.0.0.1");
 }
 

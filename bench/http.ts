@@ -1,14 +1,16 @@
 // Benchmark: taskrpc over HTTP against a bare node:http + better-sqlite3 server that runs the same SQL and answers
 // the same bytes (bench/http-server.ts), and against taskrpc with tRPC's stock Node adapter, all in one run on one
 // seeded database file, so the figures are ratios that hold on a noisy shared machine. Each server runs in a
-// process of its own pinned to one core, wrk on another, on 127.0.0.1 only.
-//   npm run bench:http [-- --duration 5 --tasks 10000 --connections 32]
+// process of its own pinned to one core, wrk on another, on 127.0.0.1 only. With --database-url, a fourth server:
+// taskrpc on a PostgreSQL copy of the same data (the PostgreSQL server itself runs wherever its OS puts it).
+//   npm run bench:http [-- --duration 5 --tasks 10000 --connections 32 --database-url postgres://…/empty-db]
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "../src/data";
+import { openPostgres } from "../src/data/pg/open";
 import { createProjectInput, createTaskInput } from "../src/domain";
 
 const { values } = parseArgs({
@@ -16,11 +18,13 @@ const { values } = parseArgs({
     duration: { type: "string", default: "5" },
     tasks: { type: "string", default: "10000" },
     connections: { type: "string", default: "32" },
+    "database-url": { type: "string" },
     help: { type: "boolean" },
   },
 });
 if (values.help) {
-  console.info("Usage: npm run bench:http [-- --duration SECONDS --tasks N --connections N]   (needs wrk and taskset)");
+  console.info("Usage: npm run bench:http [-- --duration SECONDS --tasks N --connections N --database-url URL]   (needs wrk and taskset)");
+  console.info("--database-url: an empty PostgreSQL database the seeded data is copied into, for a fourth server");
   process.exit(0);
 }
 const duration = Number(values.duration);
@@ -55,14 +59,26 @@ for (let i = 0; i < taskCount; i++) {
   );
   taskIds.push(task.id);
 }
-await database.close();
 console.info(`seeded ${taskCount} tasks over ${projectIds.length} projects in ${databasePath}`);
+const databaseUrl = values["database-url"];
+if (databaseUrl) {
+  const postgres = await openPostgres(databaseUrl);
+  const snapshot = await database.portability.exportSnapshot();
+  const session = await postgres.portability.beginImport();
+  for await (const project of snapshot.projects()) await session.addProject(project);
+  for await (const task of snapshot.tasks()) await session.addTask(task);
+  await session.commit();
+  await snapshot.close();
+  await postgres.close();
+  console.info(`copied them into ${databaseUrl.replace(/:[^:@/]+@/u, ":***@")}`);
+}
+await database.close();
 
 type Usage = { cpu: NodeJS.CpuUsage; rss: number };
 type Server = { name: string; url: string; child: ChildProcess; usage(): Promise<Usage> };
 
-async function start(name: string, kind: string, execArgv: string[]): Promise<Server> {
-  const child = fork(new URL("./http-server.ts", import.meta.url), [kind, databasePath], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+async function start(name: string, kind: string, execArgv: string[], postgresUrl?: string): Promise<Server> {
+  const child = fork(new URL("./http-server.ts", import.meta.url), [kind, databasePath, ...(postgresUrl ? [postgresUrl] : [])], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   children.push(child);
   const url = await new Promise<string>((resolve, reject) => {
     child.once("message", (message) => resolve((message as { url: string }).url));
@@ -83,6 +99,7 @@ const servers = [
   await start("bare", "bare", tsx),
   await start("stock tRPC", "taskrpc", [...tsx, "--import", new URL("./stock-adapter.mjs", import.meta.url).pathname]),
   await start("taskrpc", "taskrpc", tsx),
+  ...(databaseUrl ? [await start("taskrpc on PostgreSQL", "taskrpc", tsx, databaseUrl)] : []),
 ];
 
 const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
@@ -148,20 +165,36 @@ async function measure(server: Server, scriptText: string, path: string): Promis
 console.info(`load average ${loadavg().map((load) => load.toFixed(2)).join(" ")} on ${cores} cores; ${duration} s a case, ${values.connections} connections`);
 const rows: string[][] = [];
 for (const { name, script, path } of cases) {
-  const [bare, stock, lean] = [await measure(servers[0]!, script, path), await measure(servers[1]!, script, path), await measure(servers[2]!, script, path)];
-  const errors = [bare, stock, lean].map((run) => run.errors).some((count) => count > 0) ? " (non-2xx!)" : "";
+  const runs: Run[] = [];
+  for (const server of servers) runs.push(await measure(server, script, path));
+  const [bare, stock, lean, pg] = runs as [Run, Run, Run, Run | undefined];
+  const errors = runs.map((run) => run.errors).some((count) => count > 0) ? " (non-2xx!)" : "";
   rows.push([
     name + errors,
     bare.rps.toFixed(0),
     (stock.rps / bare.rps).toFixed(2),
     (lean.rps / bare.rps).toFixed(2),
+    ...(pg ? [(pg.rps / bare.rps).toFixed(2)] : []),
     `${bare.p50} / ${bare.p99}`,
     `${stock.p50} / ${stock.p99}`,
     `${lean.p50} / ${lean.p99}`,
-    `${bare.cpuPerRequest.toFixed(0)} / ${stock.cpuPerRequest.toFixed(0)} / ${lean.cpuPerRequest.toFixed(0)}`,
+    ...(pg ? [`${pg.p50} / ${pg.p99}`] : []),
+    runs.map((run) => run.cpuPerRequest.toFixed(0)).join(" / "),
   ]);
 }
-const header = ["call", "bare req/s", "stock / bare", "taskrpc / bare", "bare p50 / p99", "stock p50 / p99", "taskrpc p50 / p99", "CPU µs/req bare / stock / taskrpc"];
+const pgColumn = (text: string) => (databaseUrl ? [text] : []);
+const header = [
+  "call",
+  "bare req/s",
+  "stock / bare",
+  "taskrpc / bare",
+  ...pgColumn("taskrpc on PostgreSQL / bare"),
+  "bare p50 / p99",
+  "stock p50 / p99",
+  "taskrpc p50 / p99",
+  ...pgColumn("PostgreSQL p50 / p99"),
+  `CPU µs/req bare / stock / taskrpc${databaseUrl ? " / on PostgreSQL (its own process, not the database server's)" : ""}`,
+];
 console.info(`| ${header.join(" | ")} |\n|${header.map(() => " --- |").join("")}`);
 for (const row of rows) console.info(`| ${row.join(" | ")} |`);
 const rss = await Promise.all(servers.map(async (server) => `${server.name} ${((await server.usage()).rss / 2 ** 20).toFixed(0)} MB`));

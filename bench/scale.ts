@@ -1,10 +1,12 @@
 // Scale benchmark: every query shape through the repository on a database built by `npm run seed`, with p50,
 // p99 and SQLite's plan of each. Sequential calls on one connection, after a warm-up; a shared machine makes
-// the figures noisy, so compare runs made one after the other.
-//   npm run bench:scale -- --db FILE [--budget MS] [--writes] [--filter REGEXP]
+// the figures noisy, so compare runs made one after the other. With --database-url, every shape also runs on a
+// PostgreSQL copy of FILE (taskrpc copy --from FILE --to URL), in turns with SQLite in the same run.
+//   npm run bench:scale -- --db FILE [--database-url URL] [--budget MS] [--writes] [--filter REGEXP]
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
-import { openDatabase } from "../src/data";
+import { openDatabase, type Repository } from "../src/data";
+import { openPostgres } from "../src/data/pg/open";
 import {
   createTaskInput,
   listProjectsInput,
@@ -15,16 +17,19 @@ import {
   type TaskQuery,
 } from "../src/domain";
 
-const usage = `Usage: npm run bench:scale -- --db FILE [--budget MS] [--writes] [--filter REGEXP]
+const usage = `Usage: npm run bench:scale -- --db FILE [--database-url URL] [--budget MS] [--writes] [--filter REGEXP]
 
 Runs every tasks.list / tasks.count / tasks.labels / projects.list shape against FILE (made by npm run seed)
 and prints p50, p99 and the query plan of each. Each shape runs until --budget ms (default 500, at least 3 calls) or 200 calls.
 --writes also times tasks.create / update / complete / reopen (this adds tasks to FILE).
---filter runs only the shapes whose name matches REGEXP.`;
+--filter runs only the shapes whose name matches REGEXP.
+--database-url also times each shape (and write) on that PostgreSQL database, which must hold a copy of FILE
+(taskrpc copy --from FILE --to URL): p50 and p99 of both stores side by side.`;
 
 const { values } = parseArgs({
   options: {
     db: { type: "string" },
+    "database-url": { type: "string" },
     budget: { type: "string", default: "500" },
     writes: { type: "boolean" },
     filter: { type: "string" },
@@ -59,6 +64,27 @@ const projectRows = inspector.prepare("select id from projects where archived = 
 const project = projectRows[0]?.id ?? "";
 const threeProjects = projectRows.map((row) => row.id);
 const archivedProject = (inspector.prepare("select id from projects where archived = 1 limit 1").get() as { id: string } | undefined)?.id;
+// The PostgreSQL copy, opened with SQLite's cursor key so the page-two cursor reads on both.
+const cursorSecret = (inspector.prepare("select value from settings where key = 'cursor_secret'").get() as { value: string }).value;
+const postgres = values["database-url"] ? await openPostgres(values["database-url"], { cursorSecret }) : undefined;
+if (postgres) {
+  const everything = taskFilterInput.parse({ status: "all", includeArchivedProjects: true });
+  const [here, there] = await Promise.all([database.read.countTasks(everything), postgres.read.countTasks(everything)]);
+  if (here !== there) {
+    console.error(`${values["database-url"]} holds ${there} tasks, ${values.db} ${here}: copy it first (taskrpc copy --from ${values.db} --to URL, into an empty database)`);
+    process.exit(2);
+  }
+}
+/** Runs `work` with the shapes reading from PostgreSQL: they read `database.read`, pointed there meanwhile. */
+async function onPostgres<T>(work: () => Promise<T>): Promise<T> {
+  const own = database.read;
+  database.read = postgres?.read ?? own;
+  try {
+    return await work();
+  } finally {
+    database.read = own;
+  }
+}
 console.info(`terms: common "${common}", second "${second}", rare "${rare}", absent "${absent}"; labels: common "${commonLabel}", rare "${rareLabel}"`);
 
 /** The filters every sort is crossed with: each alone, and the common combinations. */
@@ -143,15 +169,17 @@ async function time(run: () => unknown): Promise<{ p50: number; p99: number; cal
 }
 
 const fmt = (ms: number) => ms.toFixed(ms < 10 ? 2 : 0).padStart(7);
-console.info(`\n${"shape".padEnd(56)}     p50     p99  calls  plan`);
+const pgHeader = postgres ? "  pg p50  pg p99" : "";
+console.info(`\n${"shape".padEnd(56)}     p50     p99  calls${pgHeader}  plan (SQLite)`);
 for (const shape of shapes) {
   if (values.filter && !new RegExp(values.filter, "u").test(shape.name)) continue;
   const { p50, p99, calls } = await time(shape.run);
-  console.info(`${shape.name.padEnd(56)} ${fmt(p50)} ${fmt(p99)} ${String(calls).padStart(6)}  ${await planOf(shape)}`);
+  const pg = postgres ? await onPostgres(() => time(shape.run)) : undefined;
+  const pgColumns = pg ? ` ${fmt(pg.p50)} ${fmt(pg.p99)}` : "";
+  console.info(`${shape.name.padEnd(56)} ${fmt(p50)} ${fmt(p99)} ${String(calls).padStart(6)}${pgColumns}  ${await planOf(shape)}`);
 }
 
-if (values.writes) {
-  const writer = database.write;
+async function timeWrites(writer: Repository, store: string) {
   const taskIds: string[] = [];
   const create = await time(async () => {
     taskIds.push((await writer.createTask(createTaskInput.parse({ projectId: project, title: `Bench ${common} task`, description: "timed", labels: [commonLabel, "bench"], dueDate: "2026-12-01" }))).id);
@@ -162,11 +190,16 @@ if (values.writes) {
   const complete = await time(() => writer.completeTask({ id: taskIds[n++ % taskIds.length] ?? "" }));
   n = 0;
   const reopen = await time(() => writer.reopenTask({ id: taskIds[n++ % taskIds.length] ?? "" }));
-  console.info("\nwrites                                                       p50     p99  calls");
+  console.info(`\nwrites on ${store}`.padEnd(57) + "    p50     p99  calls");
   for (const [name, t] of Object.entries({ "tasks.create": create, "tasks.update title+priority": update, "tasks.complete": complete, "tasks.reopen": reopen })) {
     console.info(`${name.padEnd(56)} ${fmt(t.p50)} ${fmt(t.p99)} ${String(t.calls).padStart(6)}`);
   }
 }
+if (values.writes) {
+  await timeWrites(database.write, "SQLite");
+  if (postgres) await timeWrites(postgres.write, "PostgreSQL");
+}
 inspector.close();
 await tracing.close();
 await database.close();
+await postgres?.close();

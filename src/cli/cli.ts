@@ -9,6 +9,7 @@ import type { Store } from "../data";
 import { taskSortKeys } from "../domain";
 import { serverUsage } from "../server/config";
 import { version } from "../server/version";
+import { addCopyCommand, copyHelp } from "./copy";
 import { CliFailure, exitCodes } from "./failure";
 import { commandDescriptions, describeFlag } from "./help";
 import { addOperations, operationsHelp } from "./operations";
@@ -185,7 +186,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
 
   addTokenCommands(program, openTaskDatabase, io);
-  addOperations(program, {
+  const operations = {
     stdout: io.stdout,
     stderr: io.stderr,
     interactive: io.interactive ?? false,
@@ -193,7 +194,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     databasePath,
     databaseUrl,
     openDatabase: openTaskDatabase,
-  });
+  };
+  addOperations(program, operations);
+  addCopyCommand(program, operations);
 
   const leaves: string[] = [];
   for (const [command, path] of [[program, []] as [Command, string[]], ...walk(program)]) {
@@ -216,7 +219,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       leaves.unshift(`  taskrpc serve ${[...serveFlags].map((flag) => `[${flag}]`).join(" ")}`);
       continue;
     }
-    if (["backup", "export", "import", "migrate"].includes(name)) continue;
+    if (["backup", "export", "import", "migrate", "copy"].includes(name)) continue;
     if (path[0] !== "tokens") {
       adaptFlags(command);
       for (const option of command.options) {
@@ -227,7 +230,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const flags = command.options.map((option) => (option.mandatory ? option.flags : `[${option.long}]`));
     leaves.push(`  taskrpc ${name} ${flags.join(" ")}`.trimEnd());
   }
-  leaves.push(...operationsHelp);
+  leaves.push(...operationsHelp, ...copyHelp);
   program.addHelpText("after", `\nAll commands:\n${leaves.join("\n")}\n\n${exitCodeHelp}`);
 
   try {

@@ -31,7 +31,7 @@ export type OperationsContext = {
 };
 
 /** One line on a terminal, redrawn in place as the percentage grows, ended once done. */
-function progressLine(context: OperationsContext, label: string) {
+export function progressLine(context: OperationsContext, label: string) {
   let shown = -1;
   return (done: number, total: number) => {
     if (!context.interactive) return;
@@ -43,7 +43,7 @@ function progressLine(context: OperationsContext, label: string) {
   };
 }
 
-const summary = (context: OperationsContext, result: object) => context.stdout(`${JSON.stringify(result, null, 2)}\n`);
+export const summary = (context: OperationsContext, result: object) => context.stdout(`${JSON.stringify(result, null, 2)}\n`);
 
 const refuseExisting = (file: string, force: boolean) => {
   if (!force && existsSync(file)) throw new CliFailure(`TARGET_EXISTS: ${file} already exists; give --force to replace it`, exitCodes.refused);

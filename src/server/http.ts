@@ -170,6 +170,10 @@ export function createTaskServer(
     },
     onRequest,
   );
+  // A client may end its side once its request is sent (`nc -N`, some proxies). By default Node then drops the
+  // requests still being answered and closes; an answer that waits on a database server (PostgreSQL) was lost so.
+  // Half-open, the answer is sent, then the connection closed. (Node's own switch, missing from its types.)
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   // `Expect: 100-continue` is answered once the body is wanted (readBody), after the checks; any other Expect is refused.
   server.on("checkContinue", onRequest);
   server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) =>

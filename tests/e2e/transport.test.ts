@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { ReadRepository } from "../../src/data";
+import { createTaskServer } from "../../src/server/http";
+import { openTestDatabase } from "../support/database";
+import { captureLog } from "../support/log";
 import { sendRaw, type RawResponse } from "../support/raw-http";
 import { serveInProcess } from "../support/server";
 
@@ -241,5 +245,25 @@ describe("a refused request with a body", () => {
     });
     expect(response?.status).toBe(415);
     expect(response?.headers.connection).toBe("close");
+  });
+});
+
+describe("a client that ends its side once its request is sent (nc -N, some proxies)", () => {
+  it("still gets the answer of a call that waits on its database, as from a database server", async () => {
+    const database = openTestDatabase();
+    const read = Object.create(database.read) as ReadRepository;
+    read.listProjects = async (query) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return database.read.listProjects(query);
+    };
+    const server = createTaskServer({ read, write: database.write, tokens: database.tokens }, { log: captureLog().log });
+    const url = await server.listen(0, "127.0.0.1");
+    try {
+      const response = await sendRaw(url, "GET /trpc/projects.list HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+      expect(response?.status).toBe(200);
+      expect(JSON.parse(response?.body ?? "")).toEqual({ result: { data: { items: [], nextCursor: null } } });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,9 +1,18 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
+import { inject, onTestFinished } from "vitest";
 import { cursorSecretOf, openPostgres, storeOver, type PgStore } from "../../src/data/pg/open";
 import type { PgDb } from "../../src/data/pg/repository";
 import type { Environment } from "../../src/data";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The URL of a migrated, empty database on the test server that each test clones (npm run test:pg only). */
+    postgresTemplate: string | undefined;
+  }
+}
 
 /**
  * The real-server half of the PostgreSQL tests: TEST_DATABASE_URL names a database on a PostgreSQL server
@@ -13,7 +22,8 @@ import type { Environment } from "../../src/data";
  */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 
-export const skipReason = "no PostgreSQL server configured: set TEST_DATABASE_URL=postgres://user:password@host:port/database to run these";
+export const skipReason =
+  "no PostgreSQL server configured: set TEST_DATABASE_URL=postgres://user:password@host:port/database to run these (scripts/postgres-test-server.sh starts one and prints it)";
 
 /** The URL of the same server's database `name`. */
 export function databaseUrl(base: string, name: string): string {
@@ -85,4 +95,51 @@ export async function openServerStore(environment: Environment): Promise<PgStore
   // DELETE, not TRUNCATE: on tables this small it is several times faster.
   await db.execute(sql`delete from task_labels; delete from tasks; delete from projects; delete from access_tokens`);
   return storeOver(db, { cursorSecret, ...environment }, { close: async () => {}, sizeBytes: async () => 0 });
+}
+
+/** Runs SQL as the test role on its own database (creating and dropping the databases tests use). */
+export async function administer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+
+/**
+ * A new database on the test server, named after the run (its process id, for the clean-up of killed runs) and a
+ * part no other worker thread can draw: cloned from the run's migrated template (CREATE DATABASE … TEMPLATE, a file
+ * copy, far cheaper than migrating), or empty (`migrated: false`, for servers that migrate it themselves).
+ */
+export async function createPostgresDatabase({ migrated = true } = {}): Promise<{ url: string; drop(): Promise<void> }> {
+  const template = inject("postgresTemplate");
+  const server = testDatabaseUrl;
+  if (!template || !server) throw new Error(`createPostgresDatabase: ${skipReason}`);
+  const templateName = new URL(template).pathname.slice(1);
+  const name = `${templateName.replace(/_template$/u, "")}_${randomUUID().slice(0, 8)}`;
+  await administer(server, (client) => client.query(`create database ${quoted(name)}${migrated ? ` template ${quoted(templateName)}` : ""}`));
+  return { url: databaseUrl(server, name), drop: () => dropDatabase(server, name) };
+}
+
+/** A fresh, migrated database for one test (its own, so test files run in parallel unseen), dropped when it ends. */
+export async function createTestPostgresDatabase(): Promise<string> {
+  const { url, drop } = await createPostgresDatabase();
+  onTestFinished(drop);
+  return url;
+}
+
+/** A store on a fresh database of the test server, closed (and the database dropped) when the test ends. */
+export async function openTestPostgres(environment: Environment = {}): Promise<PgStore & { path: string }> {
+  const url = await createTestPostgresDatabase();
+  const store = await openPostgres(url, { ...environment, migrate: false });
+  // Closed once, whether a test closes it itself (to see the server answer without a database) or not.
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= store.close());
+  onTestFinished(close);
+  return { ...store, close, path: url };
 }

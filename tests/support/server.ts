@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { onTestFinished } from "vitest";
+import { inject, onTestFinished } from "vitest";
 import type { TaskDatabase } from "../../src/data";
 import { createTaskServer, type TaskServer, type TaskServerOptions } from "../../src/server/http";
 import { openTestDatabase } from "./database";
 import { captureLog, type LogLine } from "./log";
+import { openTestPostgres } from "./postgres";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -23,13 +24,18 @@ export type RunningServer = {
 };
 
 /**
- * Starts the real server as `npm start` does (`taskrpc serve`, in a process of its own) on a free port of 127.0.0.1 with a fresh database file;
- * `args` and `env` are added to its command line and environment.
+ * Starts the real server as `npm start` does (`taskrpc serve`, in a process of its own) on a free port of 127.0.0.1 with a fresh database file
+ * (or on the PostgreSQL database at `databaseUrl`); `args` and `env` are added to its command line and environment.
  */
-export async function startServer({ args = [], env = {} }: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningServer> {
+export async function startServer({
+  args = [],
+  env = {},
+  databaseUrl,
+}: { args?: string[]; env?: NodeJS.ProcessEnv; databaseUrl?: string } = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), "taskrpc-e2e-"));
-  const databasePath = join(dir, "e2e.db");
-  const child = spawn(process.execPath, ["bin/taskrpc.mjs", "serve", "--port", "0", "--db", databasePath, ...args], {
+  const databasePath = databaseUrl ?? join(dir, "e2e.db");
+  const database = databaseUrl ? ["--database-url", databaseUrl] : ["--db", databasePath];
+  const child = spawn(process.execPath, ["bin/taskrpc.mjs", "serve", "--port", "0", ...database, ...args], {
     cwd: root,
     env: { ...process.env, HOST: "127.0.0.1", ...env },
   });
@@ -68,12 +74,13 @@ export async function startServer({ args = [], env = {} }: { args?: string[]; en
 
 /**
  * The real HTTP server on a free port of 127.0.0.1, but in this process (no start-up cost): for tests of what
- * travels over HTTP. Closed when the test (or, called in beforeAll, the file) ends.
+ * travels over HTTP. Closed when the test (or, called in beforeAll, the file) ends. Under `npm run test:pg` it
+ * serves a fresh database of the PostgreSQL test server instead of a SQLite file.
  */
 export async function serveInProcess(
   options: Omit<TaskServerOptions, "log"> & { host?: string } = {},
 ): Promise<{ url: string; errors: LogLine[]; lines: LogLine[]; server: TaskServer; database: TaskDatabase }> {
-  const database = openTestDatabase();
+  const database = inject("postgresTemplate") ? await openTestPostgres() : openTestDatabase();
   const { host = "127.0.0.1", ...serverOptions } = options;
   const { log, lines, errors } = captureLog();
   const server = createTaskServer(database, { ...serverOptions, log });
