@@ -61,7 +61,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   buildIfStale(project.vitest.state.getPaths());
   await makeTemplate();
   // The PGlite half of the suite boots from a dump, made once per migration change; here, not under a test's timeout.
-  await (await import("./pglite")).ensurePgliteDump();
+  if (process.env.TEST_PGLITE !== "off") await (await import("./pglite")).ensurePgliteDump();
   project.onTestsRerun(async (specifications) => {
     buildIfStale(specifications.map((specification) => specification.moduleId));
     await makeTemplate();
