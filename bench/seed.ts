@@ -103,7 +103,7 @@ db.pragma("threads = 2");
 
 // Bulk loading is much faster with the secondary indexes and the triggers on tasks out of the way: they are
 // dropped here and made again, from their own definitions, once the rows are in; the full-text index is then
-// rebuilt in one go and the counters counted as the migration's backfill does (drizzle/0004_counters.sql).
+// rebuilt in one go and the counters counted as the migrations' backfills do (drizzle/0004_counters.sql, 0005_label_pairs.sql).
 // The look-up of tasks by id stays; projects are archived after the load, with every trigger in place.
 const deferred = db
   .prepare(
@@ -215,6 +215,9 @@ db.transaction(() => {
       from task_labels l join tasks t on t.id = l.task_id group by 1, 2, 3, 4, 5`);
     db.exec(`insert into facet_totals (completed, project_archived, priority_rank, has_due, label_key, task_count)
       select completed, 0, priority_rank, has_due, label_key, sum(task_count) from task_facets group by 1, 2, 3, 4, 5`);
+    db.exec(`insert into label_pair_totals (with_key, completed, project_archived, priority_rank, has_due, label_key, task_count)
+      select a.label_key, t.completed, 0, t.priority_rank, t.due_date is not null, b.label_key, count(*)
+      from task_labels a join task_labels b on b.task_id = a.task_id join tasks t on t.id = a.task_id group by 1, 2, 3, 4, 5, 6`);
     // A project's counts are its tasks' counters (label '') summed: no second pass over the tasks.
     const projectCount = (completed: number) =>
       `(select coalesce(sum(task_count), 0) from task_facets where project_id = projects.id and completed = ${completed} and label_key = '')`;

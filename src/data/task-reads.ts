@@ -7,8 +7,9 @@ import type { Keyset } from "./cursor";
  * - a list walks an index in the sort order, one "arm" per index prefix (status × live/archived project, or
  *   project × status), merged by a UNION ALL when there are several, so no arm ever sorts;
  * - a rare label or text term drives the query instead (the few matching rows, then sorted);
- * - counts and label usage filtered by nothing but project, status, priority, due-date presence (and, for counts,
- *   one label) read counters the triggers keep (drizzle/0004_counters.sql).
+ * - counts and label usage filtered by nothing but project, status, priority, due-date presence (and one label, for
+ *   counts, or across projects for label usage) read counters the triggers keep (drizzle/0004_counters.sql,
+ *   0005_label_pairs.sql).
  * Statements are prepared once per SQL text and connection: compiling one costs more than running it.
  */
 
@@ -196,8 +197,9 @@ export class TaskReads {
     return { sql: `"completed" in (${marks(status)}) and "project_archived" in (${marks(archived)})`, params: [...status, ...archived] };
   }
 
-  /** The counter rows (drizzle/0004_counters.sql) of the tasks the filter selects, restricted by the label condition. */
-  private facets(filter: TaskFilter, label: string, labelParams: unknown[]): Part {
+  /** The counter rows (drizzle/0004_counters.sql) of the tasks the filter selects, restricted by the label condition;
+   * across projects, read from `totals`. */
+  private facets(filter: TaskFilter, label: string, labelParams: unknown[], totals = `"facet_totals"`): Part {
     const status = statuses(filter);
     const projects = projectIds(filter);
     const conditions: Part[] = projects
@@ -210,7 +212,7 @@ export class TaskReads {
     }
     if (filter.hasDueDate !== undefined) conditions.push({ sql: `"has_due" = ?`, params: [filter.hasDueDate ? 1 : 0] });
     return {
-      sql: `${projects ? `"task_facets"` : `"facet_totals"`} where ${conditions.map((c) => c.sql).join(" and ")}`,
+      sql: `${projects ? `"task_facets"` : totals} where ${conditions.map((c) => c.sql).join(" and ")}`,
       params: conditions.flatMap((c) => c.params),
     };
   }
@@ -259,6 +261,16 @@ export class TaskReads {
   }
 
   labels(filter: TaskFilter): LabelUsage[] {
+    const keys = labelKeys(filter);
+    // Across projects, the usage among one label's carriers is in the pair counters (drizzle/0005_label_pairs.sql).
+    if (countable(filter) && keys?.length === 1 && filter.projectId === undefined) {
+      const facets = this.facets(filter, `"with_key" = ?`, keys, `"label_pair_totals"`);
+      return this.all<LabelUsage>({
+        sql: `select "label_key" as "label", sum("task_count") as "taskCount" from ${facets.sql}
+          group by "label_key" having sum("task_count") > 0 order by "label_key"`,
+        params: facets.params,
+      });
+    }
     if (countable(filter) && filter.labels === undefined) {
       const facets = this.facets(filter, `"label_key" <> ''`, []);
       return this.all<LabelUsage>({

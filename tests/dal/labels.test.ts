@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { archiveProject, completeTask, createProject, createTask, deleteTask, listLabels, updateTask } from "./fixtures";
+import { archiveProject, completeTask, createProject, createTask, deleteTask, listLabels, reopenTask, unarchiveProject, updateTask } from "./fixtures";
 import { implementations } from "./implementations";
 
 describe.each(implementations)("listLabels ($name)", ({ open }) => {
@@ -55,5 +55,67 @@ describe.each(implementations)("listLabels ($name)", ({ open }) => {
     expect(listLabels(read)).toEqual([{ label: "new", taskCount: 1 }]);
     deleteTask(write, { id: task.id });
     expect(listLabels(read)).toEqual([]);
+  });
+
+  it("lists the labels of the tasks carrying one label, across projects, through every kind of change", () => {
+    const { read, write } = open();
+    const home = createProject(write, { name: "Home" });
+    const office = createProject(write, { name: "Office" });
+    const usage = (filter: Parameters<typeof listLabels>[1] = {}) => listLabels(read, { labels: ["Bug"], ...filter });
+    const first = createTask(write, home.id, { labels: ["bug", "ui"], priority: "high", dueDate: "2026-05-01" });
+    const second = createTask(write, office.id, { labels: ["BUG", "ui", "db"] });
+    createTask(write, office.id, { labels: ["ui"] });
+    expect(usage()).toEqual([
+      { label: "bug", taskCount: 2 },
+      { label: "db", taskCount: 1 },
+      { label: "ui", taskCount: 2 },
+    ]);
+    expect(usage({ priority: ["high"], hasDueDate: true })).toEqual([
+      { label: "bug", taskCount: 1 },
+      { label: "ui", taskCount: 1 },
+    ]);
+    updateTask(write, { id: first.id, priority: "low", dueDate: null, labels: ["bug", "api"] });
+    expect(usage({ priority: ["high"] })).toEqual([]);
+    expect(usage({ priority: ["low"], hasDueDate: false })).toEqual([
+      { label: "api", taskCount: 1 },
+      { label: "bug", taskCount: 1 },
+    ]);
+    completeTask(write, { id: second.id });
+    expect(usage()).toEqual([
+      { label: "api", taskCount: 1 },
+      { label: "bug", taskCount: 1 },
+    ]);
+    expect(usage({ status: "completed" })).toEqual([
+      { label: "bug", taskCount: 1 },
+      { label: "db", taskCount: 1 },
+      { label: "ui", taskCount: 1 },
+    ]);
+    reopenTask(write, { id: second.id });
+    archiveProject(write, { id: office.id });
+    expect(usage()).toEqual([
+      { label: "api", taskCount: 1 },
+      { label: "bug", taskCount: 1 },
+    ]);
+    expect(usage({ includeArchivedProjects: true })).toEqual([
+      { label: "api", taskCount: 1 },
+      { label: "bug", taskCount: 2 },
+      { label: "db", taskCount: 1 },
+      { label: "ui", taskCount: 1 },
+    ]);
+    unarchiveProject(write, { id: office.id });
+    updateTask(write, { id: second.id, projectId: home.id });
+    archiveProject(write, { id: office.id });
+    expect(usage()).toEqual([
+      { label: "api", taskCount: 1 },
+      { label: "bug", taskCount: 2 },
+      { label: "db", taskCount: 1 },
+      { label: "ui", taskCount: 1 },
+    ]);
+    deleteTask(write, { id: first.id });
+    updateTask(write, { id: second.id, labels: ["db", "bug"] });
+    expect(usage({ includeArchivedProjects: true })).toEqual([
+      { label: "bug", taskCount: 1 },
+      { label: "db", taskCount: 1 },
+    ]);
   });
 });
