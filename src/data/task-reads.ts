@@ -15,6 +15,10 @@ import type { Keyset } from "./cursor";
 
 /** A label or term matching at most this many tasks drives the query; above it, walking the sort order wins. */
 const rareMatches = 2000;
+/** Tasks holding the rarest trigrams of the terms that are worth testing one by one to drive the query. */
+const rareCandidates = 4000;
+/** A trigram in more tasks than this is common: its exact figure does not matter (and costs time to count). */
+const commonTrigram = 100_000;
 
 const taskColumns = `"id", "project_id" as "projectId", "title", "description", "priority", "due_date" as "dueDate", "labels",
   "completed", "completed_at" as "completedAt", "version", "created_at" as "createdAt", "updated_at" as "updatedAt"`;
@@ -64,7 +68,12 @@ const projectIds = (filter: TaskFilter): string[] | undefined =>
   filter.projectId === undefined ? undefined : [...new Set([filter.projectId].flat())];
 const labelKeys = (filter: TaskFilter): string[] | undefined => filter.labels && [...new Set(filter.labels.map((label) => label.toLowerCase()))];
 const indexedTerms = (terms: string[]) => terms.filter((term) => [...term].length >= 3);
-const ftsMatch = (terms: string[]) => terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(" ");
+const ftsMatch = (terms: string[], operator = " ") => terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(operator);
+/** The trigrams the full-text index holds a term under (tokenize='trigram': three code points at every offset). */
+function trigramsOf(term: string): string[] {
+  const chars = [...term];
+  return chars.slice(2).map((_, i) => chars.slice(i, i + 3).join(""));
+}
 
 /** True when the counters hold the answer: the filter selects by nothing but project, status, archived project,
  * priority, due-date presence and labels (which the caller checks further). */
@@ -74,6 +83,7 @@ function countable(filter: TaskFilter): boolean {
 
 export class TaskReads {
   private readonly statements = new Map<string, Statement>();
+  private readonly trigramCounts = new Map<string, number>();
 
   constructor(private readonly client: Database) {}
 
@@ -108,8 +118,40 @@ export class TaskReads {
     return { sql: `(${inRange}) as "m" cross join "tasks" on "tasks"."seq" = "m"."seq"`, params: [...arm.params, ...range] };
   }
 
-  /** The tasks (by seq) the indexed terms match, when they are few enough to drive the query; one index pass. */
+  /**
+   * How many tasks hold the trigram (counted up to commonTrigram), remembered per connection like a planner's
+   * statistics: the figures only choose which trigrams to look up, so a stale one costs time, never a wrong answer.
+   */
+  private tasksWith(trigram: string): number {
+    let count = this.trigramCounts.get(trigram);
+    if (count === undefined) {
+      if (this.trigramCounts.size >= 100_000) this.trigramCounts.clear();
+      count = this.statement(`select count(*) from (select 1 from "tasks_fts" where "tasks_fts" match ? limit ${commonTrigram})`)
+        .pluck()
+        .get(ftsMatch([trigram])) as number;
+      this.trigramCounts.set(trigram, count);
+    }
+    return count;
+  }
+
+  /**
+   * The tasks (by seq) that may match the indexed terms, when few enough to drive the query (each is then tested on
+   * its text): those holding all of the terms' rarest trigrams, found by intersecting their short lists, or else those
+   * the terms match as phrases. A phrase look-up walks the long lists of the terms' common trigrams too.
+   */
   private rareMatchesOf(terms: string[]): number[] | undefined {
+    const rarest = [...new Set(terms.flatMap(trigramsOf))]
+      .map((trigram) => ({ trigram, count: this.tasksWith(trigram) }))
+      .filter(({ count }) => count < commonTrigram)
+      .sort((a, b) => a.count - b.count)
+      .slice(0, 3);
+    if (rarest[0]?.count === 0) return [];
+    if (rarest.length > 0) {
+      const candidates = this.statement(`select "rowid" from "tasks_fts" where "tasks_fts" match ? limit ${rareCandidates + 1}`)
+        .pluck()
+        .all(ftsMatch(rarest.map(({ trigram }) => trigram), " AND ")) as number[];
+      if (candidates.length <= rareCandidates) return candidates;
+    }
     const rows = this.statement(`select "rowid" as "seq" from "tasks_fts" where "tasks_fts" match ? limit ${rareMatches + 1}`)
       .pluck()
       .all(ftsMatch(terms)) as number[];
@@ -135,7 +177,7 @@ export class TaskReads {
     if (rare) {
       const matches = `select "value" as "seq" from json_each(?)`;
       driver = { sql: `(${matches}) as "m" cross join "tasks" on "tasks"."seq" = "m"."seq"`, params: [JSON.stringify(rare)] };
-      for (const term of terms.filter((t) => !indexed.includes(t))) parts.push({ sql: `instr("search_text", ?) > 0`, params: [term] });
+      for (const term of terms) parts.push({ sql: `instr("search_text", ?) > 0`, params: [term] });
     } else if (indexed.length > 0 && acrossProjects && !walking) {
       const matches = `select "rowid" from "tasks_fts" where "tasks_fts" match ?`;
       parts.push({ sql: `"tasks"."seq" in (${matches})`, params: [ftsMatch(indexed)] });

@@ -187,6 +187,17 @@ describe.each(implementations)("tasks.list and tasks.count filters ($name)", ({ 
       expect(found({ search: "milk at" })).toEqual(["milk"]);
     });
 
+    it("matches a term only as a whole, not as its pieces found apart", () => {
+      const { write } = open();
+      const project = createProject(write);
+      // Each holds every three-letter piece of "abcab" (abc, bca, cab), only the first holds the term itself.
+      const whole = createTask(write, project.id, { title: "xabcabx" });
+      createTask(write, project.id, { title: "abca", description: "xcab" });
+      createTask(write, project.id, { title: "abca xcab" });
+      expect(listTasks(write, { search: "abcab" }).items.map((task) => task.id)).toEqual([whole.id]);
+      expect(countTasks(write, { search: "ABCAB" })).toBe(1);
+    });
+
     it("an empty or blank search matches everything", () => {
       const { write } = open();
       const { found } = world(write);
