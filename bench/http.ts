@@ -2,12 +2,15 @@
 // the same bytes (bench/http-server.ts), and against taskrpc with tRPC's stock Node adapter, all in one run on one
 // seeded database file, so the figures are ratios that hold on a noisy shared machine. Each server runs in a
 // process of its own pinned to one core, wrk on another, on 127.0.0.1 only.
-//   npm run bench:http [-- --duration 5 --tasks 10000 --connections 32]
+//   npm run bench:http [-- --duration 5 --tasks 10000 --connections 32 --baseline DIR]
+// --baseline DIR adds a fourth server: taskrpc from another checkout (DIR, e.g. `git worktree add DIR main`), so a
+// change is measured against the code before it in the same run.
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
 import { openDatabase } from "../src/data";
 import { createProjectInput, createTaskInput } from "../src/domain";
 
@@ -16,11 +19,12 @@ const { values } = parseArgs({
     duration: { type: "string", default: "5" },
     tasks: { type: "string", default: "10000" },
     connections: { type: "string", default: "32" },
+    baseline: { type: "string" },
     help: { type: "boolean" },
   },
 });
 if (values.help) {
-  console.info("Usage: npm run bench:http [-- --duration SECONDS --tasks N --connections N]   (needs wrk and taskset)");
+  console.info("Usage: npm run bench:http [-- --duration SECONDS --tasks N --connections N --baseline DIR]   (needs wrk and taskset)");
   process.exit(0);
 }
 const duration = Number(values.duration);
@@ -37,31 +41,54 @@ process.on("exit", () => {
 });
 
 // The database: tasks over 20 projects; lists read the first project, creates go to the last (so lists stay alike).
-const databasePath = join(dir, "bench.db");
-const database = openDatabase(databasePath);
-const projectIds = Array.from({ length: 20 }, (_, p) => database.write.createProject(createProjectInput.parse({ name: `Project ${p}` })).id);
-const taskIds: string[] = [];
-for (let i = 0; i < taskCount; i++) {
-  const task = database.write.createTask(
-    createTaskInput.parse({
-      projectId: projectIds[i % (projectIds.length - 1)],
-      title: `Task ${i}`,
-      description: i % 3 === 0 ? "call the bank about the invoice" : "",
-      priority: (["low", "normal", "high", "urgent"] as const)[i % 4],
-      dueDate: i % 2 ? `2026-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}` : null,
-      labels: i % 5 === 0 ? ["home"] : ["work", `l${i % 40}`],
-    }),
-  );
-  taskIds.push(task.id);
+// Made with fixed ids, clock and cursor key, so that a baseline's own copy (made by its own code, which refuses a
+// newer schema) holds the same rows and signs the same cursors.
+type DataLayer = { openDatabase: typeof openDatabase; createProjectInput: typeof createProjectInput; createTaskInput: typeof createTaskInput };
+function seed(path: string, { openDatabase: open, createProjectInput: projectInput, createTaskInput: taskInput }: DataLayer): { projectIds: string[]; taskIds: string[] } {
+  let ids = 0;
+  let now = Date.parse("2026-01-01T00:00:00.000Z");
+  const database = open(path, {
+    newId: () => `00000000-0000-7000-8000-${String(++ids).padStart(12, "0")}`,
+    clock: () => new Date(now++).toISOString(),
+  });
+  const projectIds = Array.from({ length: 20 }, (_, p) => database.write.createProject(projectInput.parse({ name: `Project ${p}` })).id);
+  const taskIds: string[] = [];
+  for (let i = 0; i < taskCount; i++) {
+    const task = database.write.createTask(
+      taskInput.parse({
+        projectId: projectIds[i % (projectIds.length - 1)],
+        title: `Task ${i}`,
+        description: i % 3 === 0 ? "call the bank about the invoice" : "",
+        priority: (["low", "normal", "high", "urgent"] as const)[i % 4],
+        dueDate: i % 2 ? `2026-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}` : null,
+        labels: i % 5 === 0 ? ["home"] : ["work", `l${i % 40}`],
+      }),
+    );
+    taskIds.push(task.id);
+  }
+  database.close();
+  const raw = new Database(path);
+  raw.prepare("update settings set value = 'bench' where key = 'cursor_secret'").run();
+  raw.close();
+  return { projectIds, taskIds };
 }
-database.close();
+const databasePath = join(dir, "bench.db");
+const { projectIds, taskIds } = seed(databasePath, { openDatabase, createProjectInput, createTaskInput });
+const baselinePath = join(dir, "baseline.db");
+if (values.baseline) {
+  const root = resolve(values.baseline);
+  seed(baselinePath, {
+    ...((await import(`${root}/src/data/index.ts`)) as Pick<DataLayer, "openDatabase">),
+    ...((await import(`${root}/src/domain/index.ts`)) as Omit<DataLayer, "openDatabase">),
+  });
+}
 console.info(`seeded ${taskCount} tasks over ${projectIds.length} projects in ${databasePath}`);
 
 type Usage = { cpu: NodeJS.CpuUsage; rss: number };
 type Server = { name: string; url: string; child: ChildProcess; usage(): Promise<Usage> };
 
-async function start(name: string, kind: string, execArgv: string[]): Promise<Server> {
-  const child = fork(new URL("./http-server.ts", import.meta.url), [kind, databasePath], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+async function start(name: string, kind: string, execArgv: string[], script = new URL("./http-server.ts", import.meta.url), path = databasePath): Promise<Server> {
+  const child = fork(script, [kind, path], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   children.push(child);
   const url = await new Promise<string>((resolve, reject) => {
     child.once("message", (message) => resolve((message as { url: string }).url));
@@ -82,6 +109,7 @@ const servers = [
   await start("bare", "bare", tsx),
   await start("stock tRPC", "taskrpc", [...tsx, "--import", new URL("./stock-adapter.mjs", import.meta.url).pathname]),
   await start("taskrpc", "taskrpc", tsx),
+  ...(values.baseline ? [await start("baseline", "taskrpc", tsx, new URL(`file://${resolve(values.baseline, "bench/http-server.ts")}`), baselinePath)] : []),
 ];
 
 const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
@@ -147,20 +175,20 @@ async function measure(server: Server, scriptText: string, path: string): Promis
 console.info(`load average ${loadavg().map((load) => load.toFixed(2)).join(" ")} on ${cores} cores; ${duration} s a case, ${values.connections} connections`);
 const rows: string[][] = [];
 for (const { name, script, path } of cases) {
-  const [bare, stock, lean] = [await measure(servers[0]!, script, path), await measure(servers[1]!, script, path), await measure(servers[2]!, script, path)];
-  const errors = [bare, stock, lean].map((run) => run.errors).some((count) => count > 0) ? " (non-2xx!)" : "";
+  const runs: Run[] = [];
+  for (const server of servers) runs.push(await measure(server, script, path));
+  const bare = runs[0]!;
+  const errors = runs.some((run) => run.errors > 0) ? " (non-2xx!)" : "";
   rows.push([
     name + errors,
     bare.rps.toFixed(0),
-    (stock.rps / bare.rps).toFixed(2),
-    (lean.rps / bare.rps).toFixed(2),
-    `${bare.p50} / ${bare.p99}`,
-    `${stock.p50} / ${stock.p99}`,
-    `${lean.p50} / ${lean.p99}`,
-    `${bare.cpuPerRequest.toFixed(0)} / ${stock.cpuPerRequest.toFixed(0)} / ${lean.cpuPerRequest.toFixed(0)}`,
+    ...runs.slice(1).map((run) => (run.rps / bare.rps).toFixed(2)),
+    runs.map((run) => `${run.p50} / ${run.p99}`).join(", "),
+    runs.map((run) => run.cpuPerRequest.toFixed(0)).join(" / "),
   ]);
 }
-const header = ["call", "bare req/s", "stock / bare", "taskrpc / bare", "bare p50 / p99", "stock p50 / p99", "taskrpc p50 / p99", "CPU µs/req bare / stock / taskrpc"];
+const others = servers.slice(1).map((server) => server.name);
+const header = ["call", "bare req/s", ...others.map((name) => `${name} / bare`), `p50 / p99: ${servers.map((server) => server.name).join(", ")}`, `CPU µs/req: ${servers.map((server) => server.name).join(" / ")}`];
 console.info(`| ${header.join(" | ")} |\n|${header.map(() => " --- |").join("")}`);
 for (const row of rows) console.info(`| ${row.join(" | ")} |`);
 const rss = await Promise.all(servers.map(async (server) => `${server.name} ${((await server.usage()).rss / 2 ** 20).toFixed(0)} MB`));
