@@ -1,19 +1,22 @@
-// Memory of taskrpc's server under sustained load: the server (bench/http-server.ts, as `taskrpc serve` runs it,
-// logging every request) on a seeded database, then runs of mixed calls from wrk (point reads, batches, lists,
-// searches, creates, a 404), printing the server's RSS and heap after each, so growth between runs shows.
-//   npm run bench:rss -- --db FILE [--requests 300000] [--runs 2] [--connections 32]
+// Memory of taskrpc's server under sustained load: `taskrpc serve` (the built bin, as users run it, logging every
+// request, to /dev/null here) on a seeded database, then runs of mixed calls from wrk (point reads, batches, lists,
+// searches, creates, a 404), printing the server's RSS after each, so growth between runs shows. Run
+// `npm run build` first: the bin runs dist/.
+//   npm run bench:rss -- --db FILE [--requests 300000] [--runs 2] [--connections 32] [--code DIR]
 // The creates add tasks to FILE (about a tenth of the calls).
-import { execFileSync, fork } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 
 const usage = `Usage: npm run bench:rss -- --db FILE [--requests N] [--runs N] [--connections N]   (needs wrk and taskset)
 
 Starts taskrpc's server on FILE (made by npm run seed), prints its RSS idle, then after each run of N mixed calls
-(default 300000, 2 runs). The creates among them add tasks to FILE.`;
+(default 300000, 2 runs). The creates among them add tasks to FILE. --code DIR runs the bin of another checkout
+(e.g. the code before a change, built, on a database it accepts).`;
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     requests: { type: "string", default: "300000" },
     runs: { type: "string", default: "2" },
     connections: { type: "string", default: "32" },
+    code: { type: "string" },
     help: { type: "boolean" },
   },
 });
@@ -54,57 +58,67 @@ const calls = [
   ),
   get(`/trpc/tasks.get?input=${input({ id: "missing" })}`),
 ];
-// One wrk thread: it stops itself after the wanted number of answers.
-const script = `local calls = {${calls.join(",\n")}}
+// The requests are made in init, once wrk knows the Host header.
+const script = `local calls
+init = function(args)
+  calls = {${calls.join(",\n")}}
+end
 local i = 0
-local answered = 0
 request = function()
   i = i + 1
   return calls[(i % #calls) + 1]
-end
-response = function(status, headers, body)
-  answered = answered + 1
-  if answered >= ${requests} then wrk.thread:stop() end
 end
 `;
 
 const dir = mkdtempSync(join(tmpdir(), "taskrpc-bench-rss-"));
 const scriptPath = join(dir, "mixed.lua");
 writeFileSync(scriptPath, script);
-const child = fork(new URL("./http-server.ts", import.meta.url), ["taskrpc", values.db], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+// A free port, taken and let go, so the server's log can go straight to /dev/null.
+const port = await new Promise<number>((resolvePort) => {
+  const probe = createServer().listen(0, "127.0.0.1", () => {
+    const { port: free } = probe.address() as AddressInfo;
+    probe.close(() => resolvePort(free));
+  });
+});
+const bin = resolve(values.code ?? ".", "bin/taskrpc.mjs");
+const nowhere = openSync("/dev/null", "w");
+const child = spawn(process.execPath, [bin, "serve", "--port", String(port), "--db", values.db], {
+  cwd: values.code ?? ".",
+  env: { ...process.env, HOST: "127.0.0.1" },
+  stdio: ["ignore", nowhere, "inherit"],
+});
 process.on("exit", () => {
   child.kill();
   rmSync(dir, { recursive: true, force: true });
 });
-const url = await new Promise<string>((resolve, reject) => {
-  child.once("message", (message) => resolve((message as { url: string }).url));
-  child.once("exit", (code) => reject(new Error(`the server exited with ${code}`)));
-});
+const url = `http://127.0.0.1:${port}`;
+for (let tries = 0; ; tries++) {
+  const up = await fetch(`${url}/healthz`).then((response) => response.ok, () => false);
+  if (up) break;
+  if (tries > 300 || child.exitCode !== null) throw new Error("the server did not start");
+  await new Promise((wait) => setTimeout(wait, 100));
+}
 const cores = availableParallelism();
 execFileSync("taskset", ["-a", "-p", "-c", "0", String(child.pid)], { stdio: "ignore" });
-const memory = () =>
-  new Promise<{ rss: number; heapUsed: number }>((resolve) => {
-    child.once("message", (message) => resolve(message as { rss: number; heapUsed: number }));
-    child.send("usage");
-  });
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const rss = () => `${(Number(/VmRSS:\s+(\d+)/u.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1]) / 1024).toFixed(0)} MB`;
 const load = () => loadavg().map((value) => value.toFixed(2)).join(" ");
 
 console.info(`${calls.length} kinds of call, ${requests} calls a run, ${values.connections} connections; load average ${load()} on ${cores} cores`);
-const idle = await memory();
-console.info(`idle: RSS ${mb(idle.rss)}, heap used ${mb(idle.heapUsed)}`);
+console.info(`idle: RSS ${rss()}`);
 for (let run = 1; run <= Number(values.runs); run++) {
   const started = performance.now();
-  const output = execFileSync(
-    "taskset",
-    ["-c", cores > 1 ? "1" : "0", "wrk", "-t1", `-c${values.connections}`, "-d3600s", "-s", scriptPath, `${url}/`],
-    { encoding: "utf8" },
-  );
-  const answered = Number(/(\d+) requests in/u.exec(output)?.[1] ?? 0);
-  const failed = Number(/Non-2xx or 3xx responses: (\d+)/u.exec(output)?.[1] ?? 0);
-  const after = await memory();
+  // wrk runs for a duration, not a count: slices of 20 s until the run has made its calls.
+  let answered = 0;
+  let failed = 0;
+  while (answered < requests) {
+    const output = execFileSync("taskset", ["-c", cores > 1 ? "1" : "0", "wrk", "-t1", `-c${values.connections}`, "-d20s", "-s", scriptPath, `${url}/`], {
+      encoding: "utf8",
+    });
+    answered += Number(/(\d+) requests in/u.exec(output)?.[1] ?? 0);
+    failed += Number(/Non-2xx or 3xx responses: (\d+)/u.exec(output)?.[1] ?? 0);
+  }
   console.info(
-    `after run ${run}: RSS ${mb(after.rss)}, heap used ${mb(after.heapUsed)} (${answered} calls in ${((performance.now() - started) / 1000).toFixed(0)} s, ${failed} not 2xx; load average ${load()})`,
+    `after run ${run}: RSS ${rss()} (${answered} calls in ${((performance.now() - started) / 1000).toFixed(0)} s, ${failed} not 2xx; load average ${load()})`,
   );
 }
 process.exit(0);
