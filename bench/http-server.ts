@@ -1,7 +1,7 @@
 // One server of bench/http.ts, in a process of its own: `taskrpc` (createTaskServer, as `taskrpc serve` runs it)
 // or `bare`, a node:http + better-sqlite3 server that runs the same SQL and answers the same bytes for the calls
-// the benchmark makes, with nothing else (no validation, guards or tokens). It reports its URL, then its CPU time,
-// RSS and heap whenever asked, over the IPC channel.
+// the benchmark makes, with nothing else (no validation, guards or tokens). It reports its URL, then its CPU time
+// and RSS whenever asked, over the IPC channel.
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,10 +10,7 @@ import Database from "better-sqlite3";
 const [kind, databasePath = ""] = process.argv.slice(2);
 
 process.on("message", (message) => {
-  if (message === "usage") {
-    const { rss, heapUsed } = process.memoryUsage();
-    process.send?.({ cpu: process.cpuUsage(), rss, heapUsed });
-  }
+  if (message === "usage") process.send?.({ cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
 });
 
 // Exiting on SIGTERM (rather than being killed) lets `node --cpu-prof` write its profile.

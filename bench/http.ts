@@ -160,7 +160,7 @@ function wrk(url: string, scriptText: string, path: string, seconds: number): { 
   const requests = Number(/(\d+) requests in/u.exec(output)?.[1] ?? 0);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/u.exec(output)?.[1] ?? 0);
   const errors = Number(/Non-2xx or 3xx responses: (\d+)/u.exec(output)?.[1] ?? 0) + Number(/Socket errors:.*?(\d+)/u.exec(output)?.[1] ?? 0);
-  return { requests, rps, p50: /50%\s+(\S+)/u.exec(output)?.[1] ?? "?", p99: /99%\s+(\S+)/u.exec(output)?.[1] ?? "?", errors };
+  return { requests, rps, p50: /^\s+50%\s+(\S+)/mu.exec(output)?.[1] ?? "?", p99: /^\s+99%\s+(\S+)/mu.exec(output)?.[1] ?? "?", errors };
 }
 
 async function measure(server: Server, scriptText: string, path: string): Promise<Run> {
