@@ -1,14 +1,17 @@
 // Benchmark: taskrpc over HTTP against a bare node:http + better-sqlite3 server that runs the same SQL and answers
 // the same bytes (bench/http-server.ts), and against taskrpc with tRPC's stock Node adapter, all in one run on one
 // seeded database file, so the figures are ratios that hold on a noisy shared machine. Each server runs in a
-// process of its own pinned to one core, wrk on another, on 127.0.0.1 only. With --database-url, a fourth server:
-// taskrpc on a PostgreSQL copy of the same data (the PostgreSQL server itself runs wherever its OS puts it).
-//   npm run bench:http [-- --duration 5 --tasks 10000 --connections 32 --database-url postgres://…/empty-db]
+// process of its own pinned to one core, wrk on another, on 127.0.0.1 only.
+//   npm run bench:http [-- --duration 5 --tasks 10000 --connections 32 --baseline DIR --database-url postgres://…/empty-db]
+// --baseline DIR adds a fourth server: taskrpc from another checkout (DIR, e.g. `git worktree add DIR main`), so a
+// change is measured against the code before it in the same run. --database-url adds taskrpc on a PostgreSQL copy
+// of the same data (the PostgreSQL server itself runs wherever its OS puts it).
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
 import { openDatabase } from "../src/data";
 import { openPostgres } from "../src/data/pg/open";
 import { createProjectInput, createTaskInput } from "../src/domain";
@@ -18,13 +21,14 @@ const { values } = parseArgs({
     duration: { type: "string", default: "5" },
     tasks: { type: "string", default: "10000" },
     connections: { type: "string", default: "32" },
+    baseline: { type: "string" },
     "database-url": { type: "string" },
     help: { type: "boolean" },
   },
 });
 if (values.help) {
-  console.info("Usage: npm run bench:http [-- --duration SECONDS --tasks N --connections N --database-url URL]   (needs wrk and taskset)");
-  console.info("--database-url: an empty PostgreSQL database the seeded data is copied into, for a fourth server");
+  console.info("Usage: npm run bench:http [-- --duration SECONDS --tasks N --connections N --baseline DIR --database-url URL]   (needs wrk and taskset)");
+  console.info("--database-url: an empty PostgreSQL database the seeded data is copied into, for another server");
   process.exit(0);
 }
 const duration = Number(values.duration);
@@ -41,27 +45,53 @@ process.on("exit", () => {
 });
 
 // The database: tasks over 20 projects; lists read the first project, creates go to the last (so lists stay alike).
+// Made with fixed ids, clock and cursor key, so that a baseline's own copy (made by its own code, which refuses a
+// newer schema) holds the same rows and signs the same cursors.
+type DataLayer = { openDatabase: typeof openDatabase; createProjectInput: typeof createProjectInput; createTaskInput: typeof createTaskInput };
+// A baseline checkout from before the repository became async answers plainly; `await` takes both.
+async function seed(path: string, { openDatabase: open, createProjectInput: projectInput, createTaskInput: taskInput }: DataLayer): Promise<{ projectIds: string[]; taskIds: string[] }> {
+  let ids = 0;
+  let now = Date.parse("2026-01-01T00:00:00.000Z");
+  const database = open(path, {
+    newId: () => `00000000-0000-7000-8000-${String(++ids).padStart(12, "0")}`,
+    clock: () => new Date(now++).toISOString(),
+  });
+  const projectIds: string[] = [];
+  for (let p = 0; p < 20; p++) projectIds.push((await database.write.createProject(projectInput.parse({ name: `Project ${p}` }))).id);
+  const taskIds: string[] = [];
+  for (let i = 0; i < taskCount; i++) {
+    const task = await database.write.createTask(
+      taskInput.parse({
+        projectId: projectIds[i % (projectIds.length - 1)],
+        title: `Task ${i}`,
+        description: i % 3 === 0 ? "call the bank about the invoice" : "",
+        priority: (["low", "normal", "high", "urgent"] as const)[i % 4],
+        dueDate: i % 2 ? `2026-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}` : null,
+        labels: i % 5 === 0 ? ["home"] : ["work", `l${i % 40}`],
+      }),
+    );
+    taskIds.push(task.id);
+  }
+  await database.close();
+  const raw = new Database(path);
+  raw.prepare("update settings set value = 'bench' where key = 'cursor_secret'").run();
+  raw.close();
+  return { projectIds, taskIds };
+}
 const databasePath = join(dir, "bench.db");
-const database = openDatabase(databasePath);
-const projectIds: string[] = [];
-for (let p = 0; p < 20; p++) projectIds.push((await database.write.createProject(createProjectInput.parse({ name: `Project ${p}` }))).id);
-const taskIds: string[] = [];
-for (let i = 0; i < taskCount; i++) {
-  const task = await database.write.createTask(
-    createTaskInput.parse({
-      projectId: projectIds[i % (projectIds.length - 1)],
-      title: `Task ${i}`,
-      description: i % 3 === 0 ? "call the bank about the invoice" : "",
-      priority: (["low", "normal", "high", "urgent"] as const)[i % 4],
-      dueDate: i % 2 ? `2026-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}` : null,
-      labels: i % 5 === 0 ? ["home"] : ["work", `l${i % 40}`],
-    }),
-  );
-  taskIds.push(task.id);
+const { projectIds, taskIds } = await seed(databasePath, { openDatabase, createProjectInput, createTaskInput });
+const baselinePath = join(dir, "baseline.db");
+if (values.baseline) {
+  const root = resolve(values.baseline);
+  await seed(baselinePath, {
+    ...((await import(`${root}/src/data/index.ts`)) as Pick<DataLayer, "openDatabase">),
+    ...((await import(`${root}/src/domain/index.ts`)) as Omit<DataLayer, "openDatabase">),
+  });
 }
 console.info(`seeded ${taskCount} tasks over ${projectIds.length} projects in ${databasePath}`);
 const databaseUrl = values["database-url"];
 if (databaseUrl) {
+  const database = openDatabase(databasePath);
   const postgres = await openPostgres(databaseUrl);
   const snapshot = await database.portability.exportSnapshot();
   const session = await postgres.portability.beginImport();
@@ -70,15 +100,17 @@ if (databaseUrl) {
   await session.commit();
   await snapshot.close();
   await postgres.close();
+  await database.close();
   console.info(`copied them into ${databaseUrl.replace(/:[^:@/]+@/u, ":***@")}`);
 }
-await database.close();
 
 type Usage = { cpu: NodeJS.CpuUsage; rss: number };
 type Server = { name: string; url: string; child: ChildProcess; usage(): Promise<Usage> };
 
-async function start(name: string, kind: string, execArgv: string[], postgresUrl?: string): Promise<Server> {
-  const child = fork(new URL("./http-server.ts", import.meta.url), [kind, databasePath, ...(postgresUrl ? [postgresUrl] : [])], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+type Where = { script?: URL; path?: string; postgresUrl?: string };
+async function start(name: string, kind: string, execArgv: string[], where: Where = {}): Promise<Server> {
+  const { script = new URL("./http-server.ts", import.meta.url), path = databasePath, postgresUrl } = where;
+  const child = fork(script, [kind, path, ...(postgresUrl ? [postgresUrl] : [])], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   children.push(child);
   const url = await new Promise<string>((resolve, reject) => {
     child.once("message", (message) => resolve((message as { url: string }).url));
@@ -99,7 +131,8 @@ const servers = [
   await start("bare", "bare", tsx),
   await start("stock tRPC", "taskrpc", [...tsx, "--import", new URL("./stock-adapter.mjs", import.meta.url).pathname]),
   await start("taskrpc", "taskrpc", tsx),
-  ...(databaseUrl ? [await start("taskrpc on PostgreSQL", "taskrpc", tsx, databaseUrl)] : []),
+  ...(values.baseline ? [await start("baseline", "taskrpc", tsx, { script: new URL(`file://${resolve(values.baseline, "bench/http-server.ts")}`), path: baselinePath })] : []),
+  ...(databaseUrl ? [await start("taskrpc on PostgreSQL", "taskrpc", tsx, { postgresUrl: databaseUrl })] : []),
 ];
 
 const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
@@ -150,7 +183,7 @@ function wrk(url: string, scriptText: string, path: string, seconds: number): { 
   const requests = Number(/(\d+) requests in/u.exec(output)?.[1] ?? 0);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/u.exec(output)?.[1] ?? 0);
   const errors = Number(/Non-2xx or 3xx responses: (\d+)/u.exec(output)?.[1] ?? 0) + Number(/Socket errors:.*?(\d+)/u.exec(output)?.[1] ?? 0);
-  return { requests, rps, p50: /50%\s+(\S+)/u.exec(output)?.[1] ?? "?", p99: /99%\s+(\S+)/u.exec(output)?.[1] ?? "?", errors };
+  return { requests, rps, p50: /^\s+50%\s+(\S+)/mu.exec(output)?.[1] ?? "?", p99: /^\s+99%\s+(\S+)/mu.exec(output)?.[1] ?? "?", errors };
 }
 
 async function measure(server: Server, scriptText: string, path: string): Promise<Run> {
@@ -167,34 +200,18 @@ const rows: string[][] = [];
 for (const { name, script, path } of cases) {
   const runs: Run[] = [];
   for (const server of servers) runs.push(await measure(server, script, path));
-  const [bare, stock, lean, pg] = runs as [Run, Run, Run, Run | undefined];
-  const errors = runs.map((run) => run.errors).some((count) => count > 0) ? " (non-2xx!)" : "";
+  const bare = runs[0]!;
+  const errors = runs.some((run) => run.errors > 0) ? " (non-2xx!)" : "";
   rows.push([
     name + errors,
     bare.rps.toFixed(0),
-    (stock.rps / bare.rps).toFixed(2),
-    (lean.rps / bare.rps).toFixed(2),
-    ...(pg ? [(pg.rps / bare.rps).toFixed(2)] : []),
-    `${bare.p50} / ${bare.p99}`,
-    `${stock.p50} / ${stock.p99}`,
-    `${lean.p50} / ${lean.p99}`,
-    ...(pg ? [`${pg.p50} / ${pg.p99}`] : []),
+    ...runs.slice(1).map((run) => (run.rps / bare.rps).toFixed(2)),
+    runs.map((run) => `${run.p50} / ${run.p99}`).join(", "),
     runs.map((run) => run.cpuPerRequest.toFixed(0)).join(" / "),
   ]);
 }
-const pgColumn = (text: string) => (databaseUrl ? [text] : []);
-const header = [
-  "call",
-  "bare req/s",
-  "stock / bare",
-  "taskrpc / bare",
-  ...pgColumn("taskrpc on PostgreSQL / bare"),
-  "bare p50 / p99",
-  "stock p50 / p99",
-  "taskrpc p50 / p99",
-  ...pgColumn("PostgreSQL p50 / p99"),
-  `CPU µs/req bare / stock / taskrpc${databaseUrl ? " / on PostgreSQL (its own process, not the database server's)" : ""}`,
-];
+const others = servers.slice(1).map((server) => server.name);
+const header = ["call", "bare req/s", ...others.map((name) => `${name} / bare`), `p50 / p99: ${servers.map((server) => server.name).join(", ")}`, `CPU µs/req: ${servers.map((server) => server.name).join(" / ")}`];
 console.info(`| ${header.join(" | ")} |\n|${header.map(() => " --- |").join("")}`);
 for (const row of rows) console.info(`| ${row.join(" | ")} |`);
 const rss = await Promise.all(servers.map(async (server) => `${server.name} ${((await server.usage()).rss / 2 ** 20).toFixed(0)} MB`));

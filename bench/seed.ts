@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { openDatabase } from "../src/data";
-import { newId } from "../src/data/ids";
+import { v7 } from "uuid";
 import { priorityRank } from "../src/domain";
 
 const usage = `Usage: npm run seed -- --db FILE [--projects N] [--tasks N] [--seed S]
@@ -53,6 +53,15 @@ function generator(seed: number): () => number {
   };
 }
 const random = generator(Number(values.seed));
+/** A time-ordered id as the repository makes (uuid v7), for the given time, with bytes from the seeded generator:
+ * uuid's own source of randomness costs a system call per id. */
+const randomBytes = new Uint8Array(16);
+let sequence = 0;
+function idAt(msecs: number): string {
+  const words = new Uint32Array(randomBytes.buffer);
+  for (let i = 0; i < 4; i++) words[i] = random() * 4294967296;
+  return v7({ msecs, seq: sequence++ & 0x7fffffff, random: randomBytes });
+}
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
 /** Draws index i with probability proportional to 1 / (i + 1): a few words are everywhere, most are rare. */
@@ -103,7 +112,7 @@ db.pragma("threads = 2");
 
 // Bulk loading is much faster with the secondary indexes and the triggers on tasks out of the way: they are
 // dropped here and made again, from their own definitions, once the rows are in; the full-text index is then
-// rebuilt in one go and the counters counted as the migration's backfill does (drizzle/0004_counters.sql).
+// rebuilt in one go and the counters written from the counts kept while loading.
 // The look-up of tasks by id stays; projects are archived after the load, with every trigger in place.
 const deferred = db
   .prepare(
@@ -128,12 +137,19 @@ const insertLabel = db.prepare("insert into task_labels (task_id, label_key) val
 let clock = Date.now() - 365 * 24 * 3600 * 1000;
 const tick = () => new Date((clock += 1 + Math.floor(random() * 30000))).toISOString();
 
+// The counters the triggers would keep (drizzle/0004_counters.sql, 0005_label_pairs.sql), counted while the rows
+// are made: cheaper than the migrations' backfills, which read every task and label row again. Keys are the
+// counter tables' columns joined by tabs; no project is archived while loading.
+const facetCounts = new Map<string, number>();
+const pairCounts = new Map<string, number>();
+const add = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+
 const projectIds: string[] = [];
 db.transaction(() => {
   for (let p = 0; p < projectCount; p++) {
-    const id = newId();
-    const name = `${words(1 + Math.floor(random() * 3))} ${p}`.replace(/^./, (c) => c.toUpperCase());
     const now = tick();
+    const id = idAt(clock);
+    const name = `${words(1 + Math.floor(random() * 3))} ${p}`.replace(/^./, (c) => c.toUpperCase());
     insertProject.run(id, name, "", name.toLowerCase(), now, now);
     projectIds.push(id);
   }
@@ -155,7 +171,8 @@ const chunk = 20000;
 for (let from = 0; from < taskCount; from += chunk) {
   db.transaction(() => {
     for (let i = from; i < Math.min(from + chunk, taskCount); i++) {
-      const id = newId();
+      const createdAt = tick();
+      const id = idAt(clock);
       const title = words(2 + Math.floor(random() * 6)).replace(/^./, (c) => c.toUpperCase());
       const description = random() < 0.4 ? "" : words(3 + Math.floor(random() * 25));
       const priority = pick(priorityWeights);
@@ -168,18 +185,22 @@ for (let from = 0; from < taskCount; from += chunk) {
       }
       const keys = [...labelSet.keys()].sort();
       const labels = keys.map((key) => labelSet.get(key) as string);
-      const createdAt = tick();
       const completed = random() < 0.3;
       // Completing a task is one more change: version 2, a later updatedAt.
       const updatedAt = completed ? new Date(Date.parse(createdAt) + Math.floor(random() * 1e9)).toISOString() : createdAt;
+      const projectId = pick(projectIds);
+      const rank = priorityRank(priority);
+      const dims = `${completed ? 1 : 0}\t${rank}\t${dueDate === null ? 0 : 1}`;
+      for (const key of ["", ...keys]) add(facetCounts, `${projectId}\t${dims}\t${key}`);
+      for (const a of keys) for (const b of keys) add(pairCounts, `${a}\t${dims}\t${b}`);
       insertTask.run(
         id,
-        pick(projectIds),
+        projectId,
         title,
         description,
         `${title}\n${description}`.toLowerCase(),
         priority,
-        priorityRank(priority),
+        rank,
         dueDate,
         JSON.stringify(labels),
         completed ? 1 : 0,
@@ -208,13 +229,14 @@ db.transaction(() => {
   });
   timed("full-text index", () => db.exec("insert into tasks_fts(tasks_fts) values ('rebuild')"));
   timed("counters", () => {
-    db.exec(`insert into task_facets (project_id, completed, priority_rank, has_due, label_key, task_count)
-      select project_id, completed, priority_rank, due_date is not null, '', count(*) from tasks group by 1, 2, 3, 4`);
-    db.exec(`insert into task_facets (project_id, completed, priority_rank, has_due, label_key, task_count)
-      select t.project_id, t.completed, t.priority_rank, t.due_date is not null, l.label_key, count(*)
-      from task_labels l join tasks t on t.id = l.task_id group by 1, 2, 3, 4, 5`);
+    const insertFacet = db.prepare("insert into task_facets (project_id, completed, priority_rank, has_due, label_key, task_count) values (?, ?, ?, ?, ?, ?)");
+    for (const [key, count] of facetCounts) insertFacet.run(...key.split("\t"), count);
     db.exec(`insert into facet_totals (completed, project_archived, priority_rank, has_due, label_key, task_count)
       select completed, 0, priority_rank, has_due, label_key, sum(task_count) from task_facets group by 1, 2, 3, 4, 5`);
+    const insertPair = db.prepare(
+      "insert into label_pair_totals (with_key, completed, project_archived, priority_rank, has_due, label_key, task_count) values (?, ?, 0, ?, ?, ?, ?)",
+    );
+    for (const [key, count] of pairCounts) insertPair.run(...key.split("\t"), count);
     // A project's counts are its tasks' counters (label '') summed: no second pass over the tasks.
     const projectCount = (completed: number) =>
       `(select coalesce(sum(task_count), 0) from task_facets where project_id = projects.id and completed = ${completed} and label_key = '')`;

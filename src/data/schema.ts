@@ -135,3 +135,22 @@ export const facetTotals = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.labelKey, t.completed, t.projectArchived, t.priorityRank, t.hasDue] })],
 );
+
+/**
+ * How many tasks carry both labels, by status, live/archived project, priority and due-date presence (a pair
+ * of equal keys counts a label's own carriers). Kept by triggers (drizzle/0005_label_pairs.sql), so the label
+ * usage of the tasks carrying one label reads these rows instead of the tasks.
+ */
+export const labelPairTotals = sqliteTable(
+  "label_pair_totals",
+  {
+    withKey: text("with_key").notNull(),
+    completed: integer("completed", { mode: "boolean" }).notNull(),
+    projectArchived: integer("project_archived", { mode: "boolean" }).notNull(),
+    priorityRank: integer("priority_rank").notNull(),
+    hasDue: integer("has_due", { mode: "boolean" }).notNull(),
+    labelKey: text("label_key").notNull(),
+    taskCount: integer("task_count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.withKey, t.completed, t.projectArchived, t.priorityRank, t.hasDue, t.labelKey] })],
+);

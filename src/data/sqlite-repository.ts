@@ -83,7 +83,6 @@ export class SqliteRepository implements Repository {
 
   // Look-ups by id are prepared once per connection: building a Drizzle query costs more than running it.
   private readonly projectById;
-  private readonly taskById;
   private readonly taskReads: TaskReads;
 
   constructor(
@@ -95,7 +94,6 @@ export class SqliteRepository implements Repository {
     this.cursors = new CursorCodec(environment.cursorSecret);
     const id = sql.placeholder("id");
     this.projectById = db.select().from(projects).where(eq(projects.id, id)).prepare();
-    this.taskById = db.select().from(tasks).where(eq(tasks.id, id)).prepare();
     this.taskReads = new TaskReads(db.$client);
   }
 
@@ -119,9 +117,9 @@ export class SqliteRepository implements Repository {
   }
 
   private requireTask(id: string): Task {
-    const row = this.taskById.get({ id });
-    if (!row) throw taskNotFound(id);
-    return toTask(row);
+    const task = this.taskReads.get(id);
+    if (!task) throw taskNotFound(id);
+    return task;
   }
 
   /** Synchronous, so that a write's transaction can answer with the project it saved. */

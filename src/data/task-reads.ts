@@ -7,13 +7,18 @@ import type { Keyset } from "./cursor";
  * - a list walks an index in the sort order, one "arm" per index prefix (status × live/archived project, or
  *   project × status), merged by a UNION ALL when there are several, so no arm ever sorts;
  * - a rare label or text term drives the query instead (the few matching rows, then sorted);
- * - counts and label usage filtered by nothing but project, status, priority, due-date presence (and, for counts,
- *   one label) read counters the triggers keep (drizzle/0004_counters.sql).
+ * - counts and label usage filtered by nothing but project, status, priority, due-date presence (and one label, for
+ *   counts, or across projects for label usage) read counters the triggers keep (drizzle/0004_counters.sql,
+ *   0005_label_pairs.sql).
  * Statements are prepared once per SQL text and connection: compiling one costs more than running it.
  */
 
 /** A label or term matching at most this many tasks drives the query; above it, walking the sort order wins. */
 const rareMatches = 2000;
+/** Tasks holding the rarest trigrams of the terms that are worth testing one by one to drive the query. */
+const rareCandidates = 4000;
+/** A trigram in more tasks than this is common: its exact figure does not matter (and costs time to count). */
+const commonTrigram = 100_000;
 
 const taskColumns = `"id", "project_id" as "projectId", "title", "description", "priority", "due_date" as "dueDate", "labels",
   "completed", "completed_at" as "completedAt", "version", "created_at" as "createdAt", "updated_at" as "updatedAt"`;
@@ -63,7 +68,12 @@ const projectIds = (filter: TaskFilter): string[] | undefined =>
   filter.projectId === undefined ? undefined : [...new Set([filter.projectId].flat())];
 const labelKeys = (filter: TaskFilter): string[] | undefined => filter.labels && [...new Set(filter.labels.map((label) => label.toLowerCase()))];
 const indexedTerms = (terms: string[]) => terms.filter((term) => [...term].length >= 3);
-const ftsMatch = (terms: string[]) => terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(" ");
+const ftsMatch = (terms: string[], operator = " ") => terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(operator);
+/** The trigrams the full-text index holds a term under (tokenize='trigram': three code points at every offset). */
+function trigramsOf(term: string): string[] {
+  const chars = [...term];
+  return chars.slice(2).map((_, i) => chars.slice(i, i + 3).join(""));
+}
 
 /** True when the counters hold the answer: the filter selects by nothing but project, status, archived project,
  * priority, due-date presence and labels (which the caller checks further). */
@@ -73,6 +83,7 @@ function countable(filter: TaskFilter): boolean {
 
 export class TaskReads {
   private readonly statements = new Map<string, Statement>();
+  private readonly trigramCounts = new Map<string, number>();
 
   constructor(private readonly client: Database) {}
 
@@ -107,8 +118,40 @@ export class TaskReads {
     return { sql: `(${inRange}) as "m" cross join "tasks" on "tasks"."seq" = "m"."seq"`, params: [...arm.params, ...range] };
   }
 
-  /** The tasks (by seq) the indexed terms match, when they are few enough to drive the query; one index pass. */
+  /**
+   * How many tasks hold the trigram (counted up to commonTrigram), remembered per connection like a planner's
+   * statistics: the figures only choose which trigrams to look up, so a stale one costs time, never a wrong answer.
+   */
+  private tasksWith(trigram: string): number {
+    let count = this.trigramCounts.get(trigram);
+    if (count === undefined) {
+      if (this.trigramCounts.size >= 100_000) this.trigramCounts.clear();
+      count = this.statement(`select count(*) from (select 1 from "tasks_fts" where "tasks_fts" match ? limit ${commonTrigram})`)
+        .pluck()
+        .get(ftsMatch([trigram])) as number;
+      this.trigramCounts.set(trigram, count);
+    }
+    return count;
+  }
+
+  /**
+   * The tasks (by seq) that may match the indexed terms, when few enough to drive the query (each is then tested on
+   * its text): those holding all of the terms' rarest trigrams, found by intersecting their short lists, or else those
+   * the terms match as phrases. A phrase look-up walks the long lists of the terms' common trigrams too.
+   */
   private rareMatchesOf(terms: string[]): number[] | undefined {
+    const rarest = [...new Set(terms.flatMap(trigramsOf))]
+      .map((trigram) => ({ trigram, count: this.tasksWith(trigram) }))
+      .filter(({ count }) => count < commonTrigram)
+      .sort((a, b) => a.count - b.count)
+      .slice(0, 3);
+    if (rarest[0]?.count === 0) return [];
+    if (rarest.length > 0) {
+      const candidates = this.statement(`select "rowid" from "tasks_fts" where "tasks_fts" match ? limit ${rareCandidates + 1}`)
+        .pluck()
+        .all(ftsMatch(rarest.map(({ trigram }) => trigram), " AND ")) as number[];
+      if (candidates.length <= rareCandidates) return candidates;
+    }
     const rows = this.statement(`select "rowid" as "seq" from "tasks_fts" where "tasks_fts" match ? limit ${rareMatches + 1}`)
       .pluck()
       .all(ftsMatch(terms)) as number[];
@@ -134,7 +177,7 @@ export class TaskReads {
     if (rare) {
       const matches = `select "value" as "seq" from json_each(?)`;
       driver = { sql: `(${matches}) as "m" cross join "tasks" on "tasks"."seq" = "m"."seq"`, params: [JSON.stringify(rare)] };
-      for (const term of terms.filter((t) => !indexed.includes(t))) parts.push({ sql: `instr("search_text", ?) > 0`, params: [term] });
+      for (const term of terms) parts.push({ sql: `instr("search_text", ?) > 0`, params: [term] });
     } else if (indexed.length > 0 && acrossProjects && !walking) {
       const matches = `select "rowid" from "tasks_fts" where "tasks_fts" match ?`;
       parts.push({ sql: `"tasks"."seq" in (${matches})`, params: [ftsMatch(indexed)] });
@@ -196,8 +239,9 @@ export class TaskReads {
     return { sql: `"completed" in (${marks(status)}) and "project_archived" in (${marks(archived)})`, params: [...status, ...archived] };
   }
 
-  /** The counter rows (drizzle/0004_counters.sql) of the tasks the filter selects, restricted by the label condition. */
-  private facets(filter: TaskFilter, label: string, labelParams: unknown[]): Part {
+  /** The counter rows (drizzle/0004_counters.sql) of the tasks the filter selects, restricted by the label condition;
+   * across projects, read from `totals`. */
+  private facets(filter: TaskFilter, label: string, labelParams: unknown[], totals = `"facet_totals"`): Part {
     const status = statuses(filter);
     const projects = projectIds(filter);
     const conditions: Part[] = projects
@@ -210,9 +254,15 @@ export class TaskReads {
     }
     if (filter.hasDueDate !== undefined) conditions.push({ sql: `"has_due" = ?`, params: [filter.hasDueDate ? 1 : 0] });
     return {
-      sql: `${projects ? `"task_facets"` : `"facet_totals"`} where ${conditions.map((c) => c.sql).join(" and ")}`,
+      sql: `${projects ? `"task_facets"` : totals} where ${conditions.map((c) => c.sql).join(" and ")}`,
       params: conditions.flatMap((c) => c.params),
     };
+  }
+
+  /** One task by id: the point read every get, update and batch of gets makes, without Drizzle's row mapping. */
+  get(id: string): Task | undefined {
+    const row = this.statement(`select ${taskColumns} from "tasks" where "id" = ?`).get(id) as TaskRow | undefined;
+    return row && toTask(row);
   }
 
   list(query: TaskQuery, after: Keyset | undefined): Task[] {
@@ -259,6 +309,16 @@ export class TaskReads {
   }
 
   labels(filter: TaskFilter): LabelUsage[] {
+    const keys = labelKeys(filter);
+    // Across projects, the usage among one label's carriers is in the pair counters (drizzle/0005_label_pairs.sql).
+    if (countable(filter) && keys?.length === 1 && filter.projectId === undefined) {
+      const facets = this.facets(filter, `"with_key" = ?`, keys, `"label_pair_totals"`);
+      return this.all<LabelUsage>({
+        sql: `select "label_key" as "label", sum("task_count") as "taskCount" from ${facets.sql}
+          group by "label_key" having sum("task_count") > 0 order by "label_key"`,
+        params: facets.params,
+      });
+    }
     if (countable(filter) && filter.labels === undefined) {
       const facets = this.facets(filter, `"label_key" <> ''`, []);
       return this.all<LabelUsage>({

@@ -50,17 +50,19 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
       const inputs = inputsOf(req.method === "GET" ? search.get("input") : (req as { body?: string }).body, isBatchCall, paths.length);
       const types = [...new Set(calls.flatMap(({ procedure }) => (procedure ? [procedure._def.type] : [])))];
       if (types.length > 1) throw new TRPCError({ code: "BAD_REQUEST", message: `Cannot mix procedure types in call: ${types.join(", ")}` });
-      info = requestInfo(req, res, {
+      info = new RequestInfo(
+        req,
+        res,
         isBatchCall,
-        type: types[0] ?? "unknown",
-        calls: calls.map(({ path, procedure }, batchIndex) => ({
+        types[0] ?? "unknown",
+        calls.map(({ path, procedure }, batchIndex) => ({
           batchIndex,
           path,
           procedure: procedure ?? null,
           getRawInput: () => inputs.read(batchIndex),
           result: () => inputs.result(batchIndex),
         })),
-      });
+      );
       let contextFailure: TRPCError | undefined;
       try {
         ctx = await opts.createContext?.({ req, res, info });
@@ -81,7 +83,7 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
               });
             }
             if (contextFailure) throw contextFailure;
-            const data: unknown = await proc({
+            const data: unknown = await callProcedure(proc, {
               path: call.path,
               getRawInput: call.getRawInput,
               ctx,
@@ -220,6 +222,63 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
   }
 }
 
+/** What a procedure is called with (tRPC's ProcedureCallOptions). */
+type CallOptions = {
+  path: string;
+  getRawInput: () => Promise<unknown>;
+  ctx: unknown;
+  type: AnyTRPCProcedure["_def"]["type"];
+  signal: AbortSignal | undefined;
+  batchIndex: number;
+};
+type MiddlewareResult = { ok: true; data: unknown } | { ok: false; error: TRPCError };
+type Middleware = (opts: CallOptions & { meta: unknown; input: unknown; next(next?: NextOptions): Promise<MiddlewareResult> }) => Promise<MiddlewareResult>;
+type NextOptions = { ctx?: object; input?: unknown; getRawInput?: () => Promise<unknown> };
+type ProcedureDef = { middlewares?: Middleware[]; meta?: unknown; caller?: unknown };
+
+/**
+ * Calls a procedure as tRPC's own caller does (callRecursive: each middleware gets the call's options, its `next`
+ * the options it passes merged in, a throw becomes a failed result), with one plain object per step where tRPC
+ * copies the options twice per middleware with its spread helper, a tenth of a point read's CPU. A procedure
+ * built any other way (a custom caller) is called through tRPC.
+ */
+function callProcedure(procedure: AnyTRPCProcedure, options: CallOptions): Promise<unknown> {
+  const def = procedure._def as ProcedureDef;
+  const middlewares = def.middlewares;
+  if (!Array.isArray(middlewares) || def.caller !== undefined) return procedure(options) as Promise<unknown>;
+  const step = async (index: number, call: CallOptions & { input: unknown }): Promise<MiddlewareResult | undefined> => {
+    try {
+      return await middlewares[index]!({
+        path: call.path,
+        getRawInput: call.getRawInput,
+        ctx: call.ctx,
+        type: call.type,
+        signal: call.signal,
+        batchIndex: call.batchIndex,
+        meta: def.meta,
+        input: call.input,
+        next: (next?: NextOptions) =>
+          step(index + 1, {
+            path: call.path,
+            getRawInput: next?.getRawInput ?? call.getRawInput,
+            ctx: next?.ctx ? { ...(call.ctx as object), ...next.ctx } : call.ctx,
+            type: call.type,
+            signal: call.signal,
+            batchIndex: call.batchIndex,
+            input: next && "input" in next ? next.input : call.input,
+          }) as Promise<MiddlewareResult>,
+      });
+    } catch (cause) {
+      return { ok: false, error: getTRPCErrorFromUnknown(cause), marker: "middlewareMarker" } as MiddlewareResult;
+    }
+  };
+  return step(0, { ...options, input: undefined }).then((result) => {
+    if (!result) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "No result from middlewares - did you forget to `return next()`?" });
+    if (!result.ok) throw result.error;
+    return result.data;
+  });
+}
+
 const streamRefusal = "Cannot use stream-like response in non-streaming request - use httpBatchStreamLink";
 
 const trimSlashes = (path: string) => path.replace(/^\//u, "").replace(/\/$/u, "");
@@ -277,29 +336,39 @@ function isDataStream(value: unknown): boolean {
   return values.some(isPromise) || values.some(isAsyncIterable);
 }
 
-/** The request's info for createContext and responseMeta; its signal and URL are made only when asked for. */
-function requestInfo(
-  req: IncomingMessage,
-  res: ServerResponse,
-  fields: Pick<TRPCRequestInfo, "isBatchCall" | "type" | "calls">,
-): TRPCRequestInfo {
-  let controller: AbortController | undefined;
-  let url: URL | undefined;
-  return {
-    ...fields,
-    accept: null,
-    connectionParams: null,
-    get signal() {
-      if (!controller) {
-        const aborter = new AbortController();
-        controller = aborter;
-        res.once("close", () => !res.writableEnded && aborter.abort());
-      }
-      return controller.signal;
-    },
-    get url() {
-      url ??= new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
-      return url;
-    },
-  };
+/** The request's info for createContext and responseMeta; its signal and URL are made only when asked for (a class:
+ * an object literal with getters costs more to make than the rest of the info). */
+class RequestInfo implements TRPCRequestInfo {
+  readonly accept = null;
+  readonly connectionParams = null;
+  #controller: AbortController | undefined;
+  #url: URL | undefined;
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+
+  constructor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    readonly isBatchCall: boolean,
+    readonly type: TRPCRequestInfo["type"],
+    readonly calls: TRPCRequestInfo["calls"],
+  ) {
+    this.#req = req;
+    this.#res = res;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      const aborter = new AbortController();
+      this.#controller = aborter;
+      const res = this.#res;
+      res.once("close", () => !res.writableEnded && aborter.abort());
+    }
+    return this.#controller.signal;
+  }
+
+  get url(): URL {
+    this.#url ??= new URL(this.#req.url ?? "/", `http://${this.#req.headers.host ?? "localhost"}`);
+    return this.#url;
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { archiveProject, completeTask, createProject, createTask, deleteTask, listLabels, updateTask } from "./fixtures";
+import { archiveProject, completeTask, createProject, createTask, deleteTask, listLabels, reopenTask, unarchiveProject, updateTask } from "./fixtures";
 import { implementations } from "./implementations";
 
 describe.each(implementations)("listLabels ($name)", ({ open }) => {
@@ -55,5 +55,67 @@ describe.each(implementations)("listLabels ($name)", ({ open }) => {
     expect(await listLabels(read)).toEqual([{ label: "new", taskCount: 1 }]);
     await deleteTask(write, { id: task.id });
     expect(await listLabels(read)).toEqual([]);
+  });
+
+  it("lists the labels of the tasks carrying one label, across projects, through every kind of change", async () => {
+    const { read, write } = open();
+    const home = await createProject(write, { name: "Home" });
+    const office = await createProject(write, { name: "Office" });
+    const usage = (filter: Parameters<typeof listLabels>[1] = {}) => listLabels(read, { labels: ["Bug"], ...filter });
+    const first = await createTask(write, home.id, { labels: ["bug", "ui"], priority: "high", dueDate: "2026-05-01" });
+    const second = await createTask(write, office.id, { labels: ["BUG", "ui", "db"] });
+    await createTask(write, office.id, { labels: ["ui"] });
+    expect(await usage()).toEqual([
+      { label: "bug", taskCount: 2 },
+      { label: "db", taskCount: 1 },
+      { label: "ui", taskCount: 2 },
+    ]);
+    expect(await usage({ priority: ["high"], hasDueDate: true })).toEqual([
+      { label: "bug", taskCount: 1 },
+      { label: "ui", taskCount: 1 },
+    ]);
+    await updateTask(write, { id: first.id, priority: "low", dueDate: null, labels: ["bug", "api"] });
+    expect(await usage({ priority: ["high"] })).toEqual([]);
+    expect(await usage({ priority: ["low"], hasDueDate: false })).toEqual([
+      { label: "api", taskCount: 1 },
+      { label: "bug", taskCount: 1 },
+    ]);
+    await completeTask(write, { id: second.id });
+    expect(await usage()).toEqual([
+      { label: "api", taskCount: 1 },
+      { label: "bug", taskCount: 1 },
+    ]);
+    expect(await usage({ status: "completed" })).toEqual([
+      { label: "bug", taskCount: 1 },
+      { label: "db", taskCount: 1 },
+      { label: "ui", taskCount: 1 },
+    ]);
+    await reopenTask(write, { id: second.id });
+    await archiveProject(write, { id: office.id });
+    expect(await usage()).toEqual([
+      { label: "api", taskCount: 1 },
+      { label: "bug", taskCount: 1 },
+    ]);
+    expect(await usage({ includeArchivedProjects: true })).toEqual([
+      { label: "api", taskCount: 1 },
+      { label: "bug", taskCount: 2 },
+      { label: "db", taskCount: 1 },
+      { label: "ui", taskCount: 1 },
+    ]);
+    await unarchiveProject(write, { id: office.id });
+    await updateTask(write, { id: second.id, projectId: home.id });
+    await archiveProject(write, { id: office.id });
+    expect(await usage()).toEqual([
+      { label: "api", taskCount: 1 },
+      { label: "bug", taskCount: 2 },
+      { label: "db", taskCount: 1 },
+      { label: "ui", taskCount: 1 },
+    ]);
+    await deleteTask(write, { id: first.id });
+    await updateTask(write, { id: second.id, labels: ["db", "bug"] });
+    expect(await usage({ includeArchivedProjects: true })).toEqual([
+      { label: "bug", taskCount: 1 },
+      { label: "db", taskCount: 1 },
+    ]);
   });
 });

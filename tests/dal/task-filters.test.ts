@@ -187,6 +187,17 @@ describe.each(implementations)("tasks.list and tasks.count filters ($name)", ({ 
       expect(await found({ search: "milk at" })).toEqual(["milk"]);
     });
 
+    it("matches a term only as a whole, not as its pieces found apart", async () => {
+      const { write } = open();
+      const project = await createProject(write);
+      // Each holds every three-letter piece of "abcab" (abc, bca, cab), only the first holds the term itself.
+      const whole = await createTask(write, project.id, { title: "xabcabx" });
+      await createTask(write, project.id, { title: "abca", description: "xcab" });
+      await createTask(write, project.id, { title: "abca xcab" });
+      expect((await listTasks(write, { search: "abcab" })).items.map((task) => task.id)).toEqual([whole.id]);
+      expect(await countTasks(write, { search: "ABCAB" })).toBe(1);
+    });
+
     it("an empty or blank search matches everything", async () => {
       const { write } = open();
       const { found } = await world(write);

@@ -1,7 +1,9 @@
 import { createServer, request, type IncomingMessage, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
+import { initTRPC } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { z } from "zod";
 import { appRouter, createContext } from "../../src/api";
 import type { TaskDatabase } from "../../src/data";
 import { createTRPCHandler } from "../../src/server/trpc-handler";
@@ -145,5 +147,36 @@ describe("the lean tRPC handler", () => {
     expect(framing).toEqual([...answered.map(() => "lean"), ...leftToStock.map(() => "stock"), "lean", "lean"]);
     // The battery reaches every status the wire uses.
     expect(new Set(expected.map(({ status }) => status))).toEqual(new Set([200, 207, 400, 401, 404, 405, 409]));
+  });
+
+  it("calls a procedure's middlewares as tRPC does: each sees the context and input passed on, a throw is the call's error", async () => {
+    const t = initTRPC.context<{ user: string }>().meta<{ name: string }>().create();
+    const router = t.router({
+      chained: t.procedure
+        .meta({ name: "chained" })
+        .use(({ next }) => next({ ctx: { role: "admin" } }))
+        .use(({ ctx, meta, next }) => next({ ctx: { seen: `${ctx.user} as ${ctx.role} in ${meta?.name}` } }))
+        .input(z.object({ n: z.number() }))
+        .use(({ input, next }) => next({ input: { n: input.n + 1 } }))
+        .output(z.object({ seen: z.string(), n: z.number() }))
+        .query(({ ctx, input }) => ({ seen: ctx.seen, n: input.n })),
+      throwing: t.procedure.use(() => Promise.reject(new Error("refused in a middleware"))).query(() => "never"),
+      badOutput: t.procedure.output(z.string()).query(() => 1 as unknown as string),
+    });
+    const answers = async (make: typeof createHTTPHandler) => {
+      const handler = make({ router, createContext: () => ({ user: "ann" }), basePath: "/trpc/" }) as RequestListener;
+      const server = createServer(handler);
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      onTestFinished(() => void server.close());
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`;
+      const paths = [`/chained?input=${input({ n: 1 })}`, "/throwing", "/badOutput", `/chained,throwing?batch=1&input=${input({ 0: { n: 5 } })}`];
+      return Promise.all(paths.map(async (path) => {
+        const response = await fetch(`${base}${path}`);
+        return { status: response.status, body: (await response.text()).replace(/"stack":"[^"]*"/gu, '"stack":"…"') };
+      }));
+    };
+    const lean = await answers(createTRPCHandler);
+    expect(lean).toEqual(await answers(createHTTPHandler));
+    expect(JSON.parse(lean[0]?.body ?? "")).toEqual({ result: { data: { seen: "ann as admin in chained", n: 2 } } });
   });
 });
