@@ -4,6 +4,7 @@ import { pino, type Logger } from "pino";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { appRouter } from "../api";
 import type { LogLevel } from "./config";
+import { parseTarget } from "./guards";
 
 export type { Logger };
 
@@ -70,8 +71,17 @@ const procedureNames = new Set(Object.keys(appRouter._def.procedures));
 /** Only known names become metric labels: a client choosing the label values could make the metrics grow without end. */
 const labelOf = (procedure: string) => (procedureNames.has(procedure) ? procedure : "unknown");
 
-/** The request's target, or none: a fault reading it (the server answers it INTERNAL) must not stop the log line. */
+/** The target as the server takes it, or none: a fault reading it (the server answers it INTERNAL) must not stop the log line. */
 function targetOf(req: IncomingMessage): URL | undefined {
+  try {
+    return parseTarget(req);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A target the server refuses, read as well as it can be for the log line. */
+function refusedTargetOf(req: IncomingMessage): URL | undefined {
   try {
     return new URL(req.url ?? "", "http://x");
   } catch {
@@ -91,8 +101,11 @@ function trpcProcedures(url: URL | undefined): string[] {
 }
 
 export type Observability = {
-  /** Runs the handling of one request with its record: gives it an id, and logs and counts it once answered. */
-  track(req: IncomingMessage, res: ServerResponse, handle: () => void): void;
+  /**
+   * Runs the handling of one request with its record: gives it an id, and logs and counts it once answered. The
+   * handling gets the request's target, parsed once here (none when it does not parse as a path).
+   */
+  track(req: IncomingMessage, res: ServerResponse, handle: (target: URL | undefined) => void): void;
   /** The metrics in Prometheus' text format, with its content type. */
   metrics(): Promise<{ contentType: string; text: string }>;
 };
@@ -172,7 +185,8 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
       const given = req.headers["x-request-id"];
       const id = typeof given === "string" && acceptableId.test(given) ? given : randomUUID();
       res.setHeader("x-request-id", id);
-      const url = targetOf(req);
+      const target = targetOf(req);
+      const url = target ?? refusedTargetOf(req);
       const record: RequestRecord = {
         id,
         path: url?.pathname,
@@ -183,7 +197,7 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
       records.set(req, record);
       inFlight.inc();
       res.once("close", () => finish(req, res, record, started));
-      handle();
+      handle(target);
     },
     metrics: async () => ({ contentType: registry.contentType, text: await registry.metrics() }),
   };
