@@ -21,17 +21,24 @@ export const defaultGuardOptions: GuardOptions = { maxBodyBytes: 1_048_576, maxB
 
 const loopbackHostNames = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
-/** The request target as a URL; only the origin form (a path, as every browser and client sends) is taken. */
-export function requestTarget(req: IncomingMessage): URL {
+/** The request target as a URL, or none when it is not a path that parses (requestTarget then refuses it). */
+export function parseTarget(req: IncomingMessage): URL | undefined {
   const target = req.url ?? "";
-  if (target.startsWith("/")) {
-    try {
-      // Appended, not resolved: a path such as //x is a path here, not another host.
-      return new URL(`http://localhost${target}`);
-    } catch {
-      // Falls through to the refusal below.
-    }
+  if (!target.startsWith("/")) return undefined;
+  try {
+    // Appended, not resolved: a path such as //x is a path here, not another host.
+    return new URL(`http://localhost${target}`);
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * The request target, as parsed on arrival (parsed here when that found none); only the origin form (a path, as
+ * every browser and client sends) is taken.
+ */
+export function requestTarget(req: IncomingMessage, target = parseTarget(req)): URL {
+  if (target) return target;
   throw new Refusal("BAD_REQUEST", "Malformed request target: give a path such as /trpc/projects.list");
 }
 

@@ -71,10 +71,10 @@ export function createTaskServer(
   /** The response under way on each connection, so that a parser error does not write into it. */
   const responses = new WeakMap<Duplex, ServerResponse>();
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, parsedTarget: URL | undefined): Promise<void> {
     let path: string | undefined;
     try {
-      const target = requestTarget(req);
+      const target = requestTarget(req, parsedTarget);
       if (target.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
         res.writeHead(200, { "content-type": "application/json" }).end(req.method === "HEAD" ? undefined : JSON.stringify({ status: "ok", version }));
         return;
@@ -141,14 +141,14 @@ export function createTaskServer(
     res.writeHead(problem ? 503 : 200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
   }
 
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => observability.track(req, res, () => answer(req, res));
-  const answer = (req: IncomingMessage, res: ServerResponse) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => observability.track(req, res, (target) => answer(req, res, target));
+  const answer = (req: IncomingMessage, res: ServerResponse, target: URL | undefined) => {
     responses.set(req.socket, res);
     // Once shutting down, a connection is closed as soon as its last response is sent.
     res.once("finish", () => closing && setImmediate(() => server.closeIdleConnections()));
     if (closing) res.setHeader("connection", "close");
     // The last guard: whatever goes wrong answers this request (INTERNAL), and the server goes on.
-    handle(req, res).catch((error: unknown) => {
+    handle(req, res, target).catch((error: unknown) => {
       noteFailure(req, "INTERNAL");
       log.error({ err: error, requestId: requestId(req) }, "request failed");
       try {

@@ -4,13 +4,15 @@ import { pino, type Logger } from "pino";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { appRouter } from "../api";
 import type { LogLevel } from "./config";
+import { parseTarget } from "./guards";
 
 export type { Logger };
 
 /**
  * The server's log: JSON lines on stdout, or readable lines when stdout is a terminal and pino-pretty (a
- * development dependency, loaded by name, outside the bundle) is installed. Written synchronously, so that the
- * last lines are not lost when the process exits.
+ * development dependency, loaded by name, outside the bundle) is installed. JSON is written asynchronously (a write
+ * per request in the request's path cost a tenth of a point read); pino flushes what is still buffered
+ * synchronously when the process exits, so that the last lines (the shutdown's) are not lost.
  */
 export async function createLogger(level: LogLevel, stdout: { isTTY?: boolean; fd: number } = process.stdout): Promise<Logger> {
   if (stdout.isTTY) {
@@ -21,7 +23,7 @@ export async function createLogger(level: LogLevel, stdout: { isTTY?: boolean; f
       // Not installed (a production install): JSON, as on any other stdout.
     }
   }
-  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: stdout.fd, sync: true }));
+  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: stdout.fd, sync: false }));
 }
 
 /** What one request did, filled in while it is answered, for its log line and the metrics. */
@@ -70,8 +72,17 @@ const procedureNames = new Set(Object.keys(appRouter._def.procedures));
 /** Only known names become metric labels: a client choosing the label values could make the metrics grow without end. */
 const labelOf = (procedure: string) => (procedureNames.has(procedure) ? procedure : "unknown");
 
-/** The request's target, or none: a fault reading it (the server answers it INTERNAL) must not stop the log line. */
+/** The target as the server takes it, or none: a fault reading it (the server answers it INTERNAL) must not stop the log line. */
 function targetOf(req: IncomingMessage): URL | undefined {
+  try {
+    return parseTarget(req);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A target the server refuses, read as well as it can be for the log line. */
+function refusedTargetOf(req: IncomingMessage): URL | undefined {
   try {
     return new URL(req.url ?? "", "http://x");
   } catch {
@@ -91,8 +102,11 @@ function trpcProcedures(url: URL | undefined): string[] {
 }
 
 export type Observability = {
-  /** Runs the handling of one request with its record: gives it an id, and logs and counts it once answered. */
-  track(req: IncomingMessage, res: ServerResponse, handle: () => void): void;
+  /**
+   * Runs the handling of one request with its record: gives it an id, and logs and counts it once answered. The
+   * handling gets the request's target, parsed once here (none when it does not parse as a path).
+   */
+  track(req: IncomingMessage, res: ServerResponse, handle: (target: URL | undefined) => void): void;
   /** The metrics in Prometheus' text format, with its content type. */
   metrics(): Promise<{ contentType: string; text: string }>;
 };
@@ -172,7 +186,8 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
       const given = req.headers["x-request-id"];
       const id = typeof given === "string" && acceptableId.test(given) ? given : randomUUID();
       res.setHeader("x-request-id", id);
-      const url = targetOf(req);
+      const target = targetOf(req);
+      const url = target ?? refusedTargetOf(req);
       const record: RequestRecord = {
         id,
         path: url?.pathname,
@@ -183,7 +198,7 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
       records.set(req, record);
       inFlight.inc();
       res.once("close", () => finish(req, res, record, started));
-      handle();
+      handle(target);
     },
     metrics: async () => ({ contentType: registry.contentType, text: await registry.metrics() }),
   };
