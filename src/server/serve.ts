@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { openStore } from "../data";
+import { redactedUrl } from "../data/pg/url";
 import { ConfigError, readServerConfig, serverUsage, shownSettings, type ServerConfig } from "./config";
 import { isLoopback } from "./guards";
 import { createTaskServer } from "./http";
@@ -16,7 +17,11 @@ export type RunningService = {
  * it listens only where no one else can reach it, unless the operator explicitly allows anonymous access.
  */
 export async function startService(config: ServerConfig, log: Logger): Promise<RunningService> {
-  const database = await openStore(config);
+  const database = await openStore(config).catch((error: unknown) => {
+    if (config.databaseUrl === undefined) throw error;
+    // The driver's message names a host and port, not the database; the operator needs both (never the password).
+    throw new Error(`Cannot open database ${redactedUrl(config.databaseUrl)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  });
   if (!isLoopback(config.host) && !config.allowAnonymous && !(await database.tokens.hasLiveTokens())) {
     await database.close();
     throw new Error(

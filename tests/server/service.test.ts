@@ -46,6 +46,13 @@ describe("starting the service", () => {
     await service.stop();
   });
 
+  it("names the PostgreSQL database it cannot reach, and the cause, without its password", async () => {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    const failure = startService(config({ databaseUrl: "postgres://taskrpc:hunter2@127.0.0.1:1/tasks" }), capture().log);
+    await expect(failure).rejects.toThrow(/^Cannot open database postgres:\/\/taskrpc:\*\*\*@127\.0\.0\.1:1\/tasks: .*ECONNREFUSED/u);
+    await expect(failure).rejects.not.toThrow(/hunter2/u);
+  });
+
   it("fails with the cause when the port is taken, and leaves nothing open", async () => {
     const blocker = createServer().listen(0, "127.0.0.1");
     await new Promise((resolve) => blocker.once("listening", resolve));
