@@ -232,7 +232,8 @@ export class PgRepository implements Repository {
 
   getTask(id: string): Promise<Task> {
     return this.reading(async (tx) => {
-      const [row] = await tx.select().from(tasks).where(eq(tasks.id, id));
+      // Named: each connection parses and plans the hottest read once, then only binds and executes it.
+      const [row] = await tx.select().from(tasks).where(eq(tasks.id, sql.placeholder("id"))).prepare("task_by_id").execute({ id });
       if (!row) throw taskNotFound(id);
       return toTask(row);
     });
