@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { inject, onTestFinished } from "vitest";
-import { cursorSecretOf, openPostgres, storeOver, type PgStore } from "../../src/data/pg/open";
+import { cursorSecretOf, openPostgres, readOnlyPoolConfig, storeOver, type PgStore } from "../../src/data/pg/open";
 import type { PgDb } from "../../src/data/pg/repository";
 import type { Environment } from "../../src/data";
 
@@ -69,7 +69,7 @@ export async function runSql(url: string, text: string): Promise<void> {
   }
 }
 
-type Worker = { url: string; db: PgDb; cursorSecret: string };
+type Worker = { url: string; db: PgDb; reader: PgDb; cursorSecret: string };
 let worker: Promise<Worker> | undefined;
 
 async function workerDatabase(base: string): Promise<Worker> {
@@ -78,7 +78,9 @@ async function workerDatabase(base: string): Promise<Worker> {
   // Opening migrates it (once per worker and run: later runs find nothing to apply).
   await (await openPostgres(url)).close();
   const db = drizzle(new pg.Pool({ connectionString: url, max: 4 }));
-  return { url, db, cursorSecret: await cursorSecretOf(db) };
+  // Reads on read-only sessions, as openPostgres has them.
+  const reader = drizzle(new pg.Pool(readOnlyPoolConfig(url, 4)));
+  return { url, db, reader, cursorSecret: await cursorSecretOf(db) };
 }
 
 /** The URL of this worker's database on the server (made and migrated on first use). */
@@ -91,10 +93,10 @@ export async function workerDatabaseUrl(): Promise<string> {
 /** A store on the worker's database on the server, emptied first; all share the worker's pool, open for its life. */
 export async function openServerStore(environment: Environment): Promise<PgStore> {
   await workerDatabaseUrl();
-  const { db, cursorSecret } = await (worker as Promise<Worker>);
+  const { db, reader, cursorSecret } = await (worker as Promise<Worker>);
   // DELETE, not TRUNCATE: on tables this small it is several times faster.
   await db.execute(sql`delete from task_labels; delete from tasks; delete from projects; delete from access_tokens`);
-  return storeOver(db, { cursorSecret, ...environment }, { close: async () => {}, sizeBytes: async () => 0 });
+  return storeOver(db, { cursorSecret, ...environment }, { close: async () => {}, sizeBytes: async () => 0 }, reader);
 }
 
 /** Runs SQL as the test role on its own database (creating and dropping the databases tests use). */

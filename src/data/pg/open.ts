@@ -10,7 +10,7 @@ import { newCursorSecret } from "../cursor";
 import type { Portability } from "../portability";
 import type { Environment, Repositories } from "../repository";
 import { PgPortability } from "./portability";
-import { PgRepository, readView, type PgDb } from "./repository";
+import { inReadOnlyTransactions, onReadOnlySessions, PgRepository, readView, type PgDb, type Reading } from "./repository";
 import { settings } from "./schema";
 import { PgTokenStore } from "./tokens";
 
@@ -26,6 +26,8 @@ const migrationLock = 7_130_372_012;
 /** What an opened PostgreSQL store offers: the repositories and the handle's own operations. */
 export type PgStore = Repositories & {
   portability: Portability;
+  /** Where the read view's statements run: PostgreSQL refuses any write there. */
+  reading: Reading;
   /** Throws unless the database answers a query (for readiness checks). */
   ping(): Promise<void>;
   /** The database's size in bytes as last measured (refreshed in the background, at most every 10 s); 0 until known. */
@@ -69,13 +71,31 @@ export async function cursorSecretOf(db: PgDb): Promise<string> {
   return stored.value;
 }
 
-/** The store over a migrated database: reads the per-database cursor key (made on first open) and builds the views. */
-export async function storeOver(db: PgDb, options: Environment, handle: { close(): Promise<void>; sizeBytes(): Promise<number> }): Promise<PgStore> {
-  const write = new PgRepository(db, { ...options, cursorSecret: options.cursorSecret ?? (await cursorSecretOf(db)) });
+/**
+ * The connection settings of the pool that reads go through: every transaction of its sessions is read-only, so
+ * PostgreSQL refuses a write there (SQLSTATE 25006), and a read needs no transaction of its own.
+ */
+export function readOnlyPoolConfig(url: string, max: number): pg.PoolConfig {
+  return { connectionString: url, max, options: "-c default_transaction_read_only=on" };
+}
+
+/**
+ * The store over a migrated database: reads the per-database cursor key (made on first open) and builds the views.
+ * Reads go through `reader` (a database whose sessions are read-only) when given, else in READ ONLY transactions of `db`.
+ */
+export async function storeOver(
+  db: PgDb,
+  options: Environment,
+  handle: { close(): Promise<void>; sizeBytes(): Promise<number> },
+  reader?: PgDb,
+): Promise<PgStore> {
+  const reading = reader ? onReadOnlySessions(reader) : inReadOnlyTransactions(db);
+  const write = new PgRepository(db, { ...options, cursorSecret: options.cursorSecret ?? (await cursorSecretOf(db)) }, reading);
   let size = { bytes: 0, at: Number.NEGATIVE_INFINITY, pending: false };
   const store: PgStore = {
     read: readView(write),
     write,
+    reading,
     tokens: new PgTokenStore(db, options.clock),
     portability: new PgPortability(db),
     async ping() {
@@ -99,14 +119,16 @@ export async function storeOver(db: PgDb, options: Environment, handle: { close(
 }
 
 /**
- * Opens the PostgreSQL database at `url` (postgres://user:password@host:port/database) through a connection pool,
- * applying this build's migrations first (unless `migrate: false`) under an advisory lock, so instances starting
- * at once do not race.
+ * Opens the PostgreSQL database at `url` (postgres://user:password@host:port/database) through two connection
+ * pools (one for writes, one read-only for reads), applying this build's migrations first (unless `migrate: false`)
+ * under an advisory lock, so instances starting at once do not race.
  */
 export async function openPostgres(url: string, options: PgOpenOptions = {}): Promise<PgStore> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const readPool = new pg.Pool(readOnlyPoolConfig(url, 10));
   // An idle connection the server dropped must not crash the process; the next query opens another.
   pool.on("error", () => {});
+  readPool.on("error", () => {});
   try {
     const client = await pool.connect();
     try {
@@ -119,15 +141,22 @@ export async function openPostgres(url: string, options: PgOpenOptions = {}): Pr
       client.release();
     }
     const db = drizzle(pool);
-    return await storeOver(db, options, {
-      close: () => pool.end(),
-      sizeBytes: async () => {
-        const { rows } = await pool.query<{ bytes: string }>("select pg_database_size(current_database()) as bytes");
-        return Number(rows[0]?.bytes ?? 0);
+    return await storeOver(
+      db,
+      options,
+      {
+        close: async () => {
+          await Promise.all([pool.end(), readPool.end()]);
+        },
+        sizeBytes: async () => {
+          const { rows } = await pool.query<{ bytes: string }>("select pg_database_size(current_database()) as bytes");
+          return Number(rows[0]?.bytes ?? 0);
+        },
       },
-    });
+      drizzle(readPool),
+    );
   } catch (error) {
-    await pool.end().catch(() => {});
+    await Promise.all([pool.end().catch(() => {}), readPool.end().catch(() => {})]);
     throw error;
   }
 }

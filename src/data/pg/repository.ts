@@ -37,6 +37,24 @@ import { asciiFolded, projects, taskLabels, tasks } from "./schema";
 /** A Drizzle database on either driver (node-postgres for servers, PGlite embedded), or a transaction of one. */
 export type PgDb = PgDatabase<PgQueryResultHKT>;
 
+/** Runs a read's statements where PostgreSQL itself refuses any write (a read-only session or transaction). */
+export type Reading = <T>(work: (db: PgDb) => Promise<T>) => Promise<T>;
+
+/** Each read in a READ ONLY transaction of `db` (begin, statements, commit): for a single connection (PGlite). */
+export const inReadOnlyTransactions =
+  (db: PgDb): Reading =>
+  (work) =>
+    db.transaction(work, { accessMode: "read only" });
+
+/**
+ * Each read straight on `db`, whose connections are read-only for their whole session (see openPostgres): no
+ * transaction to open and commit. Every read is one statement, which PostgreSQL runs atomically on one snapshot.
+ */
+export const onReadOnlySessions =
+  (db: PgDb): Reading =>
+  (work) =>
+    work(db);
+
 type TaskRow = typeof tasks.$inferSelect;
 type ProjectRow = typeof projects.$inferSelect;
 
@@ -141,8 +159,8 @@ function taskConditions(filter: TaskFilter): SQL[] {
  * The Repository on PostgreSQL, through Drizzle on either driver. Every write is one transaction that locks the
  * rows its rule depends on before reading them, so the rules hold between instances sharing the database:
  * a project is locked FOR UPDATE to change or delete it and FOR SHARE by any task write in it (a task create and
- * a project delete or archive cannot both pass), a task FOR UPDATE before its version is checked. Reads run in
- * READ ONLY transactions, so a query cannot write.
+ * a project delete or archive cannot both pass), a task FOR UPDATE before its version is checked. Reads run
+ * through `reading`, where PostgreSQL refuses writes, so a query cannot write.
  */
 export class PgRepository implements Repository {
   private readonly now: Clock;
@@ -152,14 +170,12 @@ export class PgRepository implements Repository {
   constructor(
     private readonly db: PgDb,
     environment: Environment & { cursorSecret: string },
+    /** Where reads run; every read method issues exactly one statement, so it needs no snapshot of its own. */
+    private readonly reading: Reading = inReadOnlyTransactions(db),
   ) {
     this.now = environment.clock ?? systemClock;
     this.newId = environment.newId ?? newId;
     this.cursors = new CursorCodec(environment.cursorSecret);
-  }
-
-  private reading<T>(work: (tx: PgDb) => Promise<T>): Promise<T> {
-    return this.db.transaction(work, { accessMode: "read only" });
   }
 
   private atomically<T>(work: (tx: PgDb) => Promise<T>): Promise<T> {
@@ -216,7 +232,8 @@ export class PgRepository implements Repository {
 
   getTask(id: string): Promise<Task> {
     return this.reading(async (tx) => {
-      const [row] = await tx.select().from(tasks).where(eq(tasks.id, id));
+      // Named: each connection parses and plans the hottest read once, then only binds and executes it.
+      const [row] = await tx.select().from(tasks).where(eq(tasks.id, sql.placeholder("id"))).prepare("task_by_id").execute({ id });
       if (!row) throw taskNotFound(id);
       return toTask(row);
     });
@@ -379,7 +396,7 @@ export class PgRepository implements Repository {
   }
 }
 
-/** The reading view: only the reading methods, each in a READ ONLY transaction. */
+/** The reading view: only the reading methods, each run where PostgreSQL refuses writes. */
 export function readView(repository: PgRepository): ReadRepository {
   return Object.freeze({
     getProject: (id) => repository.getProject(id),
