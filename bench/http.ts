@@ -13,8 +13,8 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { openDatabase } from "../src/data";
-import { openPostgres } from "../src/data/pg/open";
 import { createProjectInput, createTaskInput } from "../src/domain";
+import { copyToPostgres } from "./copy-to-postgres";
 
 const { values } = parseArgs({
   options: {
@@ -91,16 +91,7 @@ if (values.baseline) {
 console.info(`seeded ${taskCount} tasks over ${projectIds.length} projects in ${databasePath}`);
 const databaseUrl = values["database-url"];
 if (databaseUrl) {
-  const database = openDatabase(databasePath);
-  const postgres = await openPostgres(databaseUrl);
-  const snapshot = await database.portability.exportSnapshot();
-  const session = await postgres.portability.beginImport();
-  for await (const project of snapshot.projects()) await session.addProject(project);
-  for await (const task of snapshot.tasks()) await session.addTask(task);
-  await session.commit();
-  await snapshot.close();
-  await postgres.close();
-  await database.close();
+  await copyToPostgres(databasePath, databaseUrl);
   console.info(`copied them into ${databaseUrl.replace(/:[^:@/]+@/u, ":***@")}`);
 }
 

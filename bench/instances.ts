@@ -9,8 +9,8 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { openDatabase } from "../src/data";
-import { openPostgres } from "../src/data/pg/open";
 import { createProjectInput, createTaskInput } from "../src/domain";
+import { copyToPostgres } from "./copy-to-postgres";
 
 const { values } = parseArgs({
   options: {
@@ -56,15 +56,8 @@ for (let i = 0; i < Number(values.tasks); i++) {
   );
   taskIds.push(task.id);
 }
-const postgres = await openPostgres(databaseUrl);
-const snapshot = await database.portability.exportSnapshot();
-const session = await postgres.portability.beginImport();
-for await (const project of snapshot.projects()) await session.addProject(project);
-for await (const task of snapshot.tasks()) await session.addTask(task);
-await session.commit();
-await snapshot.close();
-await postgres.close();
 await database.close();
+await copyToPostgres(databasePath, databaseUrl);
 console.info(`seeded ${taskIds.length} tasks over ${projectIds.length} projects, in SQLite and in PostgreSQL`);
 
 /** `taskrpc serve` as users run it, on a free port; its log is read and dropped. */

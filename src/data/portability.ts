@@ -1,7 +1,8 @@
 import { count, gt, sql } from "drizzle-orm";
 import type { ExportedProject, Task } from "../domain";
 import { projects, taskLabels, tasks } from "./schema";
-import { toProjectRecord, toTask, toTaskRow, type Db } from "./sqlite-repository";
+import { toProjectRecord, toTask, toTaskRow } from "./records";
+import type { Db } from "./sqlite-repository";
 
 /** Rows read per query while exporting: memory stays flat however many tasks there are. */
 const pageSize = 1000;

@@ -8,7 +8,6 @@ import {
   completedTask,
   newProject,
   newTask,
-  priorityRank,
   projectNotFound,
   searchTerms,
   taskNotFound,
@@ -32,48 +31,18 @@ import {
 import { CursorCodec, fingerprint } from "./cursor";
 import { newId } from "./ids";
 import { systemClock, type Clock, type Environment, type Repository } from "./repository";
+import { toProjectRecord, toTaskRow } from "./records";
 import { projects, taskLabels, tasks } from "./schema";
 import { taskSortKey } from "./task-order";
 import { TaskReads } from "./task-reads";
 
 export type Db = BetterSQLite3Database & { $client: Database };
 
-type TaskRow = typeof tasks.$inferSelect;
 type ProjectRow = typeof projects.$inferSelect;
-
-export function toProjectRecord(row: ProjectRow): ProjectRecord {
-  const { searchText: _searchText, openTaskCount: _open, completedTaskCount: _completed, ...record } = row;
-  return record;
-}
 
 function toProject(row: ProjectRow): Project {
   const { searchText: _searchText, ...project } = row;
   return project;
-}
-
-export function toTask(row: TaskRow): Task {
-  return {
-    id: row.id,
-    projectId: row.projectId,
-    title: row.title,
-    description: row.description,
-    priority: row.priority,
-    dueDate: row.dueDate,
-    labels: row.labels,
-    completed: row.completed,
-    completedAt: row.completedAt,
-    version: row.version,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
-
-export function toTaskRow(task: Task) {
-  return {
-    ...task,
-    searchText: `${task.title}\n${task.description}`.toLowerCase(),
-    priorityRank: priorityRank(task.priority),
-  };
 }
 
 export class SqliteRepository implements Repository {

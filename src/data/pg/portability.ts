@@ -1,7 +1,8 @@
 import { asc, count, gt, sql } from "drizzle-orm";
 import type { ExportedProject, Task } from "../../domain";
 import { ImportRefused, RecordRefused, type ExportSnapshot, type ImportSession, type Portability } from "../portability";
-import { labelRows, toProjectRecord, toProjectRow, toTask, toTaskRow, type PgDb } from "./repository";
+import { toProjectRecord, toTask, toTaskRow } from "../records";
+import { labelRows, toProjectRow, type PgDb } from "./repository";
 import { projects, taskLabels, tasks } from "./schema";
 
 /** Rows read per query while exporting: memory stays flat however many tasks there are. */

@@ -31,6 +31,7 @@ import {
 import { CursorCodec, fingerprint } from "../cursor";
 import { newId } from "../ids";
 import { systemClock, type Clock, type Environment, type ReadRepository, type Repository } from "../repository";
+import { toProjectRecord, toTask, toTaskRow } from "../records";
 import { taskSortKey } from "../task-order";
 import { asciiFolded, projects, taskLabels, tasks } from "./schema";
 
@@ -55,46 +56,7 @@ export const onReadOnlySessions =
   (work) =>
     work(db);
 
-type TaskRow = typeof tasks.$inferSelect;
-type ProjectRow = typeof projects.$inferSelect;
-
-export function toProjectRecord(row: ProjectRow): ProjectRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    archived: row.archived,
-    archivedAt: row.archivedAt,
-    version: row.version,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
-
-export function toTask(row: TaskRow): Task {
-  return {
-    id: row.id,
-    projectId: row.projectId,
-    title: row.title,
-    description: row.description,
-    priority: row.priority,
-    dueDate: row.dueDate,
-    labels: row.labels,
-    completed: row.completed,
-    completedAt: row.completedAt,
-    version: row.version,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
-
 export const toProjectRow = (project: ProjectRecord) => ({ ...project, searchText: project.name.toLowerCase() });
-
-export const toTaskRow = (task: Task) => ({
-  ...task,
-  searchText: `${task.title}\n${task.description}`.toLowerCase(),
-  priorityRank: priorityRank(task.priority),
-});
 
 export const labelRows = (task: Task) => task.labels.map((label) => ({ taskId: task.id, labelKey: label.toLowerCase() }));
 
