@@ -85,8 +85,9 @@ async function plan() {
         { ...lint, command: `${scripts.lint.replace(/ \.$/u, "")} --no-warn-ignored ${lintable.map(quote).join(" ")}` };
   const layersStep = importsChanged(changed) ? layers : { ...layers, skip: "imports unchanged" };
   const tests = await affectedTests(changed);
-  // The PostgreSQL half of the contract and property suites (PGlite, about 4x SQLite's time) runs here only when
-  // PostgreSQL's own code changed: a rule of the domain is caught by SQLite and the fake; check:all runs all three.
+  // The PostgreSQL half of the contract and property suites (PGlite, about 4x SQLite's time) is the PostgreSQL
+  // tier's (npm run test:pg; npm test and check:all leave it out too): it runs here only when PostgreSQL's own
+  // code changed, which nothing else tests. A rule of the domain is caught by SQLite and the fake.
   const pglite = changed.some((file) => postgresCode.test(file));
   const testStep = tests.all
     ? { ...wholeTests, scope: `all: ${tests.why}` }
