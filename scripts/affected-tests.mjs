@@ -33,7 +33,8 @@ const suitesOf = [
 export const smoke = ["tests/e2e/server.test.ts"];
 const outsideGraph = [
   // bin/taskrpc.mjs runs the build of src/cli/main.ts in a child process; the build is configured by tsup.config.ts.
-  { files: /^(bin\/|src\/cli\/main\.ts$|src\/server\/serve\.ts$|tsup\.config\.ts$)/u, suites: ["tests/process/"] },
+  // tests/process/clients holds the clients in other languages that suite runs.
+  { files: /^(bin\/|src\/cli\/main\.ts$|src\/server\/serve\.ts$|tsup\.config\.ts$|tests\/process\/clients\/)/u, suites: ["tests/process/"] },
   // The layers test cruises a copy of the tree with this config.
   { files: /^\.dependency-cruiser\.cjs$/u, suites: ["tests/layers/"] },
   // The docs tests read the documents: generated parts must be current, no link may point outside the repository.

@@ -13,9 +13,9 @@
 // imports only: while every changed file has the import lines it had at HEAD, the import graph is HEAD's, which
 // check:all (CI) holds to the rules, so the step is skipped.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { init, parse } from "es-module-lexer";
 import { affectedTests } from "./affected-tests.mjs";
 
@@ -58,6 +58,34 @@ function importsChanged(changed) {
   });
 }
 
+/** The repository's files examples/react's type check reads: its sources and, following every import (type-only
+ * ones too: they are what a type check reads), the SDK and the parts of src/ its types come from. */
+function exampleProgram() {
+  const seen = new Set(readdirSync("examples/react/src", { recursive: true, encoding: "utf8" }).map((file) => join("examples/react/src", file)));
+  const queue = [...seen].filter((file) => modules.test(file) || file.endsWith(".tsx"));
+  while (queue.length > 0) {
+    const file = queue.pop();
+    for (const [, specifier] of readFileSync(file, "utf8").matchAll(/\b(?:from|import)\s*["']([^"']+)["']/gu)) {
+      const base = specifier === "@taskrpc/sdk" ? "sdk/src/index.ts" : specifier.startsWith(".") ? join(dirname(file), specifier) : undefined;
+      const found = base && [base, `${base}.ts`, `${base}.tsx`, `${base}/index.ts`, base.replace(/\.js$/u, ".ts")].find((path) => existsSync(path) && statSync(path).isFile());
+      if (found && !seen.has(found)) {
+        seen.add(found);
+        queue.push(found);
+      }
+    }
+  }
+  return seen;
+}
+
+/** Whether the change can break examples/react's types: a file its type check reads, a deleted module (it may
+ * have been one), or its settings and the packages it is checked against. */
+function exampleAffected(changed) {
+  const program = exampleProgram();
+  return changed.some(
+    (file) => file.startsWith("examples/") || program.has(file) || /^(sdk\/|package(-lock)?\.json$)/u.test(file) || (modules.test(file) && !existsSync(file)),
+  );
+}
+
 const postgresCode = /^(src\/data\/pg\/|drizzle\/pg\/|tests\/pg\/|tests\/support\/(pglite|postgres)\.ts$)/u;
 
 /** The steps for this change: each a name and a command, or `skip` saying why it need not run. */
@@ -77,6 +105,10 @@ async function plan() {
   }
   await init;
   const [typecheck, lint, layers] = whole;
+  // The typecheck is two programs, the tree's and examples/react's (about a second of CPU); the example's only
+  // when the change can reach its types.
+  const [typecheckTree] = typecheck.command.split(" && ");
+  const typecheckStep = exampleAffected(changed) ? typecheck : { ...typecheck, command: typecheckTree, scope: "examples/react unaffected" };
   const lintable = changed.filter((file) => modules.test(file) && existsSync(file));
   const lintStep =
     lintable.length === 0
@@ -85,17 +117,18 @@ async function plan() {
         { ...lint, command: `${scripts.lint.replace(/ \.$/u, "")} --no-warn-ignored ${lintable.map(quote).join(" ")}` };
   const layersStep = importsChanged(changed) ? layers : { ...layers, skip: "imports unchanged" };
   const tests = await affectedTests(changed);
-  // The PostgreSQL half of the contract and property suites (PGlite, about 4x SQLite's time) runs here only when
-  // PostgreSQL's own code changed: a rule of the domain is caught by SQLite and the fake; check:all runs all three.
+  // The PostgreSQL half of the contract and property suites (PGlite, about 4x SQLite's time) is the PostgreSQL
+  // tier's (npm run test:pg; npm test and check:all leave it out too): it runs here only when PostgreSQL's own
+  // code changed, which nothing else tests. A rule of the domain is caught by SQLite and the fake.
   const pglite = changed.some((file) => postgresCode.test(file));
   const testStep = tests.all
     ? { ...wholeTests, scope: `all: ${tests.why}` }
     : {
         name: "test",
         command: `${pglite ? "" : "TEST_PGLITE=off "}vitest run --reporter=dot ${tests.files.map(quote).join(" ")}`,
-        scope: `${tests.why}${pglite ? "" : "; PGlite left to check:all"}`,
+        scope: `${tests.why}${pglite ? "" : "; PGlite left to test:pg"}`,
       };
-  return [typecheck, lintStep, layersStep, testStep];
+  return [typecheckStep, lintStep, layersStep, testStep];
 }
 
 const started = performance.now();
@@ -131,7 +164,7 @@ for (const pending of results) {
   }
   // eslint-disable-next-line no-control-regex -- the summary line is coloured
   const files = /Test Files\s+(\d+) passed/u.exec(output.replace(/\x1b\[[0-9;]*m/gu, ""))?.[1];
-  timings.push(`${step.name} ${seconds.toFixed(1)}s${files ? ` (${files} files; ${step.scope})` : ""}`);
+  timings.push(`${step.name} ${seconds.toFixed(1)}s${files ? ` (${files} files; ${step.scope})` : step.scope ? ` (${step.scope})` : ""}`);
 }
 const load = loadavg()[0]?.toFixed(2);
 console.info(`check${all ? ":all" : ""} passed in ${((performance.now() - started) / 1000).toFixed(1)}s (${timings.join(", ")}; load ${load})`);

@@ -52,29 +52,36 @@ function recording<T extends object>(target: T, calls: string[]): T {
   });
 }
 
+type Token = "read" | "write" | "none" | "unknown" | "expired";
+
 /**
- * Calls the procedure on a store holding one project and one task; records which repository it used. With
- * `token`, the store also holds a read and a write token and the call presents the one named (or none).
+ * A store holding one project and one task; with `tokens`, also a read, a write and an expired token, whose
+ * secrets it keeps for `callAndRecord`.
  */
-async function callAndRecord(
-  path: string,
-  inputs: Procedures[string]["_def"]["inputs"],
-  token?: "read" | "write" | "none" | "unknown" | "expired",
-) {
+async function seededStore(tokens: boolean) {
   let now = Date.parse("2026-01-01T00:00:00.000Z");
   const database = openDatabaseCopy({ clock: () => new Date(now++).toISOString() });
   onTestFinished(() => database.close());
   const project = await database.write.createProject(createProjectInput.parse({ name: "Seeded" }));
   const task = await database.write.createTask(createTaskInput.parse({ projectId: project.id, title: "Seeded" }));
-  const input = acceptedInput(path, inputs, { projectId: project.id, taskId: task.id });
-  const reads: string[] = [];
-  const writes: string[] = [];
   const secrets: Record<string, string | undefined> = { unknown: "trpc_not-a-token" };
-  if (token) {
+  if (tokens) {
     for (const scope of ["read", "write"] as const) secrets[scope] = secretOf(await database.tokens.create({ name: scope, scope }));
     secrets.expired = secretOf(await database.tokens.create({ name: "expired", scope: "write", expiresIn: 60_000 }));
     now += 60_000; // the expiring token's minute is up; the others never expire
   }
+  return { database, ids: { projectId: project.id, taskId: task.id }, secrets };
+}
+
+/**
+ * Calls the procedure on a seeded store (a fresh one unless given); records which repository it used. With
+ * `token`, the store holds tokens and the call presents the one named (or none).
+ */
+async function callAndRecord(path: string, inputs: Procedures[string]["_def"]["inputs"], token?: Token, store?: Awaited<ReturnType<typeof seededStore>>) {
+  const { database, ids, secrets } = store ?? (await seededStore(token !== undefined));
+  const input = acceptedInput(path, inputs, ids);
+  const reads: string[] = [];
+  const writes: string[] = [];
   const repositories = { read: recording(database.read, reads), write: recording(database.write, writes), tokens: database.tokens };
   const caller = createCallerFactory(appRouter)(
     await createContext(repositories, token ? { authorization: token === "none" ? undefined : `Bearer ${secrets[token]}` } : "trusted-local"),
@@ -124,8 +131,10 @@ describe("while a live token exists, every procedure checks the caller's token",
   for (const [path, procedure] of procedures) {
     const kind = procedure._def.type;
     it(`${kind} ${path}: none, unknown or expired is UNAUTHENTICATED, before touching storage`, async () => {
+      // One store for the three: each call must leave it untouched, which the test checks.
+      const store = await seededStore(true);
       for (const token of ["none", "unknown", "expired"] as const) {
-        const { reads, writes, failure } = await callAndRecord(path, procedure._def.inputs, token);
+        const { reads, writes, failure } = await callAndRecord(path, procedure._def.inputs, token, store);
         expect({ token, reason: reasonOf(failure), code: failure?.code }).toEqual({ token, reason: "UNAUTHENTICATED", code: "UNAUTHORIZED" });
         expect([...reads, ...writes]).toEqual([]);
       }

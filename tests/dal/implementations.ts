@@ -14,7 +14,8 @@ export type Implementation = { name: string; open: () => Repositories };
 export const implementations: Implementation[] = [
   { name: "sqlite", open: () => openTestDatabase() },
   { name: "memory", open: () => openMemoryRepositories({ clock: tickingClock() }) },
-  // `npm run check` sets TEST_PGLITE=off unless PostgreSQL's own code changed (its inner loop); every other run has it.
+  // `npm test` sets TEST_PGLITE=off, and so does `npm run check` unless PostgreSQL's own code changed: PGlite is the
+  // PostgreSQL tier's (npm run test:pg), which coverage and CI run too.
   ...(process.env.TEST_PGLITE === "off" ? [] : [{ name: "pglite", open: () => pgliteRepositories({ clock: tickingClock() }) }]),
   // A real PostgreSQL server when TEST_DATABASE_URL names one (CI); tests/pg says why it is left out otherwise.
   ...(testDatabaseUrl ? [{ name: "postgres", open: () => deferredRepositories(openServerStore({ clock: tickingClock() })) }] : []),

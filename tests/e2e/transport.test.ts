@@ -190,19 +190,20 @@ describe("malformed requests", () => {
 
 describe("slow clients", () => {
   it("are answered 408 and disconnected after the request timeout, whether the headers or the body dribble", async () => {
-    const { url } = await serveInProcess({ headersTimeoutMs: 500, requestTimeoutMs: 1000 });
+    // Short timeouts, so that the test waits a fraction of a second; nothing here must finish within them.
+    const { url } = await serveInProcess({ headersTimeoutMs: 200, requestTimeoutMs: 400 });
     const dribble = (head: string) => [...head].map((byte) => byte);
     const body = JSON.stringify({ name: "One byte at a time" });
     // Two connections at once: the test waits out both timeouts together rather than one after the other.
     const [headers, slowBody] = await Promise.all([
       sendRaw(url, dribble("GET /trpc/projects.list HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n"), {
-        gapMs: 200,
+        gapMs: 50,
         keepOpen: true,
       }),
       sendRaw(
         url,
         [`POST /trpc/projects.create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`, ...dribble(body)],
-        { gapMs: 200, keepOpen: true },
+        { gapMs: 50, keepOpen: true },
       ),
     ]);
     expect(headers?.status).toBe(408);

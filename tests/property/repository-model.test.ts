@@ -254,7 +254,7 @@ const stores: { name: string; open: () => Promise<{ repo: Repository; close: () 
       return Promise.resolve({ repo: database.write, close: () => database.close() });
     },
   },
-  // Left out of `npm run check`'s inner loop (TEST_PGLITE=off) unless PostgreSQL's own code changed.
+  // Left out of `npm test` and the inner loop (TEST_PGLITE=off): the PostgreSQL tier (npm run test:pg) runs it.
   ...(process.env.TEST_PGLITE === "off"
     ? []
     : [{ name: "PostgreSQL (PGlite)", open: async () => ({ repo: (await openPgliteStore(environment())).write, close: () => Promise.resolve() }) }]),

@@ -141,7 +141,9 @@ describe("query plans of tasks.list, tasks.count and tasks.labels over every fil
             const problems: string[] = [];
             for (const by of taskSortKeys) {
               for (const dir of ["asc", "desc"] as const) {
-                const query = taskQueryInput.parse({ ...filter, sort: { by, dir } });
+                // A page of one: the SQL, so its plan, is the same for any limit (a bound parameter), and each
+                // query then reads a row or two instead of every match (about a sixth of the test's time).
+                const query = taskQueryInput.parse({ ...filter, sort: { by, dir }, limit: 1 });
                 // A cursor made for this query, so the keyset condition is in the plan too.
                 const cursor = cursors.encode(fingerprint(query), { key: by === "priority" ? 1 : "m", id: "m" });
                 for (const paged of [query, taskQueryInput.parse({ ...query, cursor })]) {
