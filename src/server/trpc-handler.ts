@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError, type AnyTRPCProcedure, type AnyTRPCRouter } from "@trpc/server";
 import { createHTTPHandler, type CreateHTTPHandlerOptions } from "@trpc/server/adapters/standalone";
 import { getHTTPStatusCode, type TRPCRequestInfo } from "@trpc/server/http";
+import { getParseFn, type ParseFn } from "@trpc/server/unstable-core-do-not-import";
 
 /**
  * tRPC's HTTP wire for plain JSON queries, mutations and batches, answered without the Fetch Request, Response,
@@ -231,10 +232,57 @@ type CallOptions = {
   signal: AbortSignal | undefined;
   batchIndex: number;
 };
-type MiddlewareResult = { ok: true; data: unknown } | { ok: false; error: TRPCError };
-type Middleware = (opts: CallOptions & { meta: unknown; input: unknown; next(next?: NextOptions): Promise<MiddlewareResult> }) => Promise<MiddlewareResult>;
+type MiddlewareResult = { ok: true; data: unknown; ctx?: unknown } | { ok: false; error: TRPCError };
+/** `_type` marks tRPC's own middlewares: "input" and "output" for `.input()` and `.output()`. */
+type Middleware = ((opts: CallOptions & { meta: unknown; input: unknown; next(next?: NextOptions): Promise<MiddlewareResult> }) => Promise<MiddlewareResult>) & {
+  _type?: string;
+};
 type NextOptions = { ctx?: object; input?: unknown; getRawInput?: () => Promise<unknown> };
-type ProcedureDef = { middlewares?: Middleware[]; meta?: unknown; caller?: unknown };
+type ProcedureDef = { middlewares?: Middleware[]; meta?: unknown; caller?: unknown; inputs?: unknown[]; output?: unknown; resolver?: (opts: unknown) => unknown };
+
+/**
+ * A procedure's middlewares, with the run of tRPC's own input and output validators and its resolver at their end
+ * (every procedure built with `.input().output().query()`) as one step: it parses with the procedure's own parsers
+ * (tRPC's getParseFn) and throws the errors tRPC's validator middlewares throw, without a middleware call, an
+ * options object and an async frame per validator, nor the two object spreads of tRPC's output validator.
+ */
+type Plan = { middlewares: Middleware[]; tail: number; steps: ({ kind: "input" | "output"; parse: ParseFn<unknown> } | { kind: "resolve" })[] };
+const plans = new WeakMap<AnyTRPCProcedure, Plan | undefined>();
+
+function planOf(procedure: AnyTRPCProcedure): Plan | undefined {
+  if (plans.has(procedure)) return plans.get(procedure);
+  const def = procedure._def as ProcedureDef;
+  const middlewares = def.middlewares;
+  let plan: Plan | undefined;
+  if (Array.isArray(middlewares) && def.caller === undefined) {
+    const inputs = def.inputs ?? [];
+    // Walked back from the resolver while the steps are ones this knows; the inputs are numbered as their middlewares.
+    let tail = middlewares.length;
+    let inputCount = 0;
+    const resolves = typeof def.resolver === "function" && middlewares.at(-1)?.name === "resolveMiddleware";
+    if (resolves) {
+      tail--;
+      while (tail > 0 && (middlewares[tail - 1]!._type === "input" || (middlewares[tail - 1]!._type === "output" && def.output !== undefined))) {
+        tail--;
+        if (middlewares[tail]!._type === "input") inputCount++;
+      }
+    }
+    const firstInput = inputs.length - inputCount;
+    let input = firstInput;
+    const steps: Plan["steps"] = !resolves || firstInput < 0 || middlewares.slice(0, tail).filter((m) => m._type === "input").length !== firstInput
+      ? []
+      : middlewares.slice(tail).map((middleware) =>
+          middleware._type === "input"
+            ? { kind: "input" as const, parse: getParseFn(inputs[input++] as Parameters<typeof getParseFn>[0]) }
+            : middleware._type === "output"
+              ? { kind: "output" as const, parse: getParseFn(def.output as Parameters<typeof getParseFn>[0]) }
+              : { kind: "resolve" as const },
+        );
+    plan = { middlewares, tail: steps.length > 0 ? tail : middlewares.length, steps };
+  }
+  plans.set(procedure, plan);
+  return plan;
+}
 
 /**
  * Calls a procedure as tRPC's own caller does (callRecursive: each middleware gets the call's options, its `next`
@@ -243,10 +291,12 @@ type ProcedureDef = { middlewares?: Middleware[]; meta?: unknown; caller?: unkno
  * built any other way (a custom caller) is called through tRPC.
  */
 function callProcedure(procedure: AnyTRPCProcedure, options: CallOptions): Promise<unknown> {
+  const plan = planOf(procedure);
+  if (!plan) return procedure(options) as Promise<unknown>;
   const def = procedure._def as ProcedureDef;
-  const middlewares = def.middlewares;
-  if (!Array.isArray(middlewares) || def.caller !== undefined) return procedure(options) as Promise<unknown>;
+  const { middlewares, tail, steps } = plan;
   const step = async (index: number, call: CallOptions & { input: unknown }): Promise<MiddlewareResult | undefined> => {
+    if (index >= tail && steps.length > 0) return validatedCall(call);
     try {
       return await middlewares[index]!({
         path: call.path,
@@ -269,8 +319,55 @@ function callProcedure(procedure: AnyTRPCProcedure, options: CallOptions): Promi
           }) as Promise<MiddlewareResult>,
       });
     } catch (cause) {
-      return { ok: false, error: getTRPCErrorFromUnknown(cause), marker: "middlewareMarker" } as MiddlewareResult;
+      return failed(cause);
     }
+  };
+  /** The validators and the resolver: what tRPC's input, output and resolve middlewares do, nested as they are. */
+  const validatedCall = async (call: CallOptions & { input: unknown }): Promise<MiddlewareResult> => {
+    const outputs: ParseFn<unknown>[] = [];
+    let input = call.input;
+    let data: unknown;
+    try {
+      for (const item of steps) {
+        if (item.kind === "output") outputs.push(item.parse);
+        else if (item.kind === "input") {
+          const raw = await call.getRawInput();
+          let parsed: unknown;
+          try {
+            // A parser that answers at once (zod's) is not awaited: an await per parse is a turn of the microtask queue.
+            parsed = item.parse(raw);
+            if (isPromise(parsed)) parsed = await parsed;
+          } catch (cause) {
+            throw new TRPCError({ code: "BAD_REQUEST", cause });
+          }
+          input = isObject(input) && isObject(parsed) ? { ...input, ...parsed } : parsed;
+        } else {
+          data = await def.resolver!({
+            path: call.path,
+            getRawInput: call.getRawInput,
+            ctx: call.ctx,
+            type: call.type,
+            signal: call.signal,
+            batchIndex: call.batchIndex,
+            meta: def.meta,
+            input,
+            next: () => Promise.resolve(failed(new TypeError("No middleware after the resolver"))),
+          });
+        }
+      }
+    } catch (cause) {
+      return failed(cause);
+    }
+    // The innermost output validator first, as the middlewares nest.
+    for (let index = outputs.length - 1; index >= 0; index--) {
+      try {
+        data = outputs[index]!(data);
+        if (isPromise(data)) data = await data;
+      } catch (cause) {
+        return failed(new TRPCError({ message: "Output validation failed", code: "INTERNAL_SERVER_ERROR", cause }));
+      }
+    }
+    return { ok: true, data, ctx: call.ctx, marker: "middlewareMarker" } as MiddlewareResult;
   };
   return step(0, { ...options, input: undefined }).then((result) => {
     if (!result) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "No result from middlewares - did you forget to `return next()`?" });
@@ -278,6 +375,8 @@ function callProcedure(procedure: AnyTRPCProcedure, options: CallOptions): Promi
     return result.data;
   });
 }
+
+const failed = (cause: unknown) => ({ ok: false, error: getTRPCErrorFromUnknown(cause), marker: "middlewareMarker" }) as MiddlewareResult;
 
 const streamRefusal = "Cannot use stream-like response in non-streaming request - use httpBatchStreamLink";
 
