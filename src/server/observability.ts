@@ -23,7 +23,24 @@ export async function createLogger(level: LogLevel, stdout: { isTTY?: boolean; f
       // Not installed (a production install): JSON, as on any other stdout.
     }
   }
-  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: stdout.fd, sync: false }));
+  return pino({ level, base: undefined, timestamp: isoTime }, pino.destination({ dest: stdout.fd, sync: false }));
+}
+
+let clockSecond = Number.NaN;
+let clockPrefix = "";
+/**
+ * pino's isoTime (`,"time":"2026-01-01T00:00:00.000Z"`), with the text up to the second made once a second: a Date
+ * and its ISO string per line were a twentieth of a point read's CPU.
+ */
+function isoTime(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== clockSecond) {
+    clockSecond = second;
+    clockPrefix = `,"time":"${new Date(second * 1000).toISOString().slice(0, 20)}`;
+  }
+  const ms = now - second * 1000;
+  return `${clockPrefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z"`;
 }
 
 /** What one request did, filled in while it is answered, for its log line and the metrics. */
@@ -92,12 +109,12 @@ function refusedTargetOf(req: IncomingMessage): URL | undefined {
 
 /** The procedures named in a /trpc path (`/trpc/a,b` for a batch); none for other paths. */
 function trpcProcedures(url: URL | undefined): string[] {
-  const match = /^\/trpc\/(.*)$/u.exec(url?.pathname ?? "");
-  if (!match?.[1]) return [];
+  const names = url?.pathname.startsWith("/trpc/") ? url.pathname.slice("/trpc/".length) : "";
+  if (names === "") return [];
   try {
-    return decodeURIComponent(match[1]).split(",");
+    return (names.includes("%") ? decodeURIComponent(names) : names).split(",");
   } catch {
-    return [match[1]];
+    return [names];
   }
 }
 

@@ -49,7 +49,8 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
         return;
       }
       const inputs = inputsOf(req.method === "GET" ? search.get("input") : (req as { body?: string }).body, isBatchCall, paths.length);
-      const types = [...new Set(calls.flatMap(({ procedure }) => (procedure ? [procedure._def.type] : [])))];
+      const types: AnyTRPCProcedure["_def"]["type"][] = [];
+      for (const { procedure } of calls) if (procedure && !types.includes(procedure._def.type)) types.push(procedure._def.type);
       if (types.length > 1) throw new TRPCError({ code: "BAD_REQUEST", message: `Cannot mix procedure types in call: ${types.join(", ")}` });
       info = new RequestInfo(
         req,
@@ -107,7 +108,8 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
       const errors: (TRPCError | undefined)[] = [];
       const items = results.map(([error, data], index) => {
         const call = info!.calls[index]!;
-        const failure = error ?? (isDataStream(data) ? new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: streamRefusal }) : undefined);
+        // (A single call's stream was refused above.)
+        const failure = error ?? (isBatchCall && isDataStream(data) ? new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: streamRefusal }) : undefined);
         errors.push(failure);
         if (!failure) return { result: { data: config.transformer.output.serialize(data) as unknown } };
         const type = isBatchCall ? (call.procedure?._def.type ?? "unknown") : info!.type;
@@ -431,8 +433,8 @@ const isAsyncIterable = (value: unknown) => isObject(value) && Symbol.asyncItera
 function isDataStream(value: unknown): boolean {
   if (!isObject(value)) return false;
   if (isAsyncIterable(value)) return true;
-  const values = Object.values(value);
-  return values.some(isPromise) || values.some(isAsyncIterable);
+  for (const item of Object.values(value)) if (isPromise(item) || isAsyncIterable(item)) return true;
+  return false;
 }
 
 /** The request's info for createContext and responseMeta; its signal and URL are made only when asked for (a class:
