@@ -92,9 +92,9 @@ export function createTaskServer(
         if (req.method === "OPTIONS") return preflight(res, corsOrigin);
         checkCall(req, target, guards);
         if (req.method === "POST") (req as IncomingMessage & { body?: string }).body = await readBody(req, res, guards.maxBodyBytes);
-        // The target as checked above: tRPC reads it again, with the Host header.
+        // The target as checked above: tRPC reads it again, with the Host header (the lean handler takes its query parsed).
         req.url = target.pathname + target.search;
-        return trpc(req, res);
+        return trpc(req, res, target.searchParams);
       }
       if ((target.pathname === "/api" || target.pathname.startsWith("/api/")) && req.method === "OPTIONS") {
         return preflight(res, corsOrigin, "GET, POST, PATCH, DELETE");

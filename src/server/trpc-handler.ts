@@ -1,8 +1,11 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError, type AnyTRPCProcedure, type AnyTRPCRouter } from "@trpc/server";
 import { createHTTPHandler, type CreateHTTPHandlerOptions } from "@trpc/server/adapters/standalone";
 import { getHTTPStatusCode, type TRPCRequestInfo } from "@trpc/server/http";
 import { getParseFn, type ParseFn } from "@trpc/server/unstable-core-do-not-import";
+
+/** A request listener that may be given the target's query already parsed (as `new URLSearchParams` reads req.url's). */
+export type TRPCHandler = (req: IncomingMessage, res: ServerResponse, search?: URLSearchParams) => void;
 
 /**
  * tRPC's HTTP wire for plain JSON queries, mutations and batches, answered without the Fetch Request, Response,
@@ -12,7 +15,7 @@ import { getParseFn, type ParseFn } from "@trpc/server/unstable-core-do-not-impo
  * allows (streaming, subscriptions, form data, connection params, an unusual target or option) goes to the stock
  * adapter itself. Takes the options createHTTPHandler takes.
  */
-export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTTPHandlerOptions<TRouter>): RequestListener {
+export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTTPHandlerOptions<TRouter>): TRPCHandler {
   const stock = createHTTPHandler(opts);
   const { router, responseMeta, onError } = opts;
   const config = router._def._config;
@@ -26,8 +29,8 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
     opts.maxBatchSize === undefined &&
     opts.middleware === undefined;
 
-  return (req, res) => {
-    const target = leanable ? plainTarget(req, base) : undefined;
+  return (req, res, search) => {
+    const target = leanable ? plainTarget(req, base, search) : undefined;
     if (!target) {
       stock(req, res);
       return;
@@ -389,7 +392,7 @@ const trimSlashes = (path: string) => path.replace(/^\//u, "").replace(/\/$/u, "
  * content type, a streaming accept header, connection params, a POST body not read into req.body, or a target
  * the WHATWG URL parser could rewrite (only then would reading it as text differ from tRPC's `new URL`).
  */
-function plainTarget(req: IncomingMessage, base: string): { path: string; search: URLSearchParams } | undefined {
+function plainTarget(req: IncomingMessage, base: string, parsed: URLSearchParams | undefined): { path: string; search: URLSearchParams } | undefined {
   const { method, headers, url = "" } = req;
   if (method !== "GET" && method !== "POST") return undefined;
   if (headers["trpc-accept"] !== undefined || headers.accept?.includes("application/jsonl")) return undefined;
@@ -402,7 +405,7 @@ function plainTarget(req: IncomingMessage, base: string): { path: string; search
   if (!pathname.startsWith(`${base}/`)) return undefined;
   const path = pathname.slice(base.length + 1);
   if (!plainPath.test(path)) return undefined;
-  const search = new URLSearchParams(mark === -1 ? "" : url.slice(mark + 1));
+  const search = parsed ?? new URLSearchParams(mark === -1 ? "" : url.slice(mark + 1));
   if (search.has("connectionParams")) return undefined;
   return { path, search };
 }
