@@ -144,11 +144,11 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
   // A labelled child per label set, looked up once: prom-client would otherwise hash the labels on every count.
   const counters = new Map<string, Counter.Internal>();
   const timers = new Map<string, Histogram.Internal<"procedure">>();
-  function count(procedure: string, reason: string, status: string) {
+  function counter(procedure: string, reason: string, status: string) {
     const key = `${procedure} ${reason} ${status}`;
     let child = counters.get(key);
     if (!child) counters.set(key, (child = requests.labels({ procedure, reason, status })));
-    child.inc();
+    return child;
   }
   function time(procedure: string, seconds: number) {
     let child = timers.get(procedure);
@@ -165,11 +165,21 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
     const reasonOf = (procedure: string) =>
       record.reasons.get(procedure) ?? (record.reasons.size > 0 ? "OK" : record.reason) ?? (status < 400 ? "OK" : undefined);
     const statusLabel = String(status);
+    // Calls counted alike in a row (a batch of one procedure) are counted at once: one increment is a label hash.
+    let run: Counter.Internal | undefined;
+    let runLength = 0;
     for (const procedure of record.procedures.length > 0 ? record.procedures : ["none"]) {
       const label = record.procedures.length > 0 ? labelOf(procedure) : "none";
-      count(label, reasonOf(procedure) ?? (status < 500 ? "VALIDATION" : "INTERNAL"), statusLabel);
+      const child = counter(label, reasonOf(procedure) ?? (status < 500 ? "VALIDATION" : "INTERNAL"), statusLabel);
+      if (child !== run) {
+        run?.inc(runLength);
+        run = child;
+        runLength = 0;
+      }
+      runLength++;
       time(label, seconds);
     }
+    run?.inc(runLength);
     // Built field by field, in the order of the line, rather than by spreading a literal per optional field.
     // The path only: a query may carry a call's input, which is the users' data.
     const line: Record<string, unknown> = { requestId: record.id, method: req.method, path: record.path };

@@ -298,87 +298,98 @@ function planOf(procedure: AnyTRPCProcedure): Plan | undefined {
 function callProcedure(procedure: AnyTRPCProcedure, options: CallOptions): Promise<unknown> {
   const plan = planOf(procedure);
   if (!plan) return procedure(options) as Promise<unknown>;
-  const def = procedure._def as ProcedureDef;
-  const { middlewares, tail, steps } = plan;
-  const step = async (index: number, call: CallOptions & { input: unknown }): Promise<MiddlewareResult | undefined> => {
-    if (index >= tail && steps.length > 0) return validatedCall(call);
-    try {
-      return await middlewares[index]!({
-        path: call.path,
-        getRawInput: call.getRawInput,
-        ctx: call.ctx,
-        type: call.type,
-        signal: call.signal,
-        batchIndex: call.batchIndex,
-        meta: def.meta,
-        input: call.input,
-        next: (next?: NextOptions) =>
-          step(index + 1, {
-            path: call.path,
-            getRawInput: next?.getRawInput ?? call.getRawInput,
-            ctx: next?.ctx ? { ...(call.ctx as object), ...next.ctx } : call.ctx,
-            type: call.type,
-            signal: call.signal,
-            batchIndex: call.batchIndex,
-            input: next && "input" in next ? next.input : call.input,
-          }) as Promise<MiddlewareResult>,
-      });
-    } catch (cause) {
-      return failed(cause);
-    }
+  const call: Call = {
+    path: options.path,
+    getRawInput: options.getRawInput,
+    ctx: options.ctx,
+    type: options.type,
+    signal: options.signal,
+    batchIndex: options.batchIndex,
+    input: undefined,
   };
-  /** The validators and the resolver: what tRPC's input, output and resolve middlewares do, nested as they are. */
-  const validatedCall = async (call: CallOptions & { input: unknown }): Promise<MiddlewareResult> => {
-    const outputs: ParseFn<unknown>[] = [];
-    let input = call.input;
-    let data: unknown;
-    try {
-      for (const item of steps) {
-        if (item.kind === "output") outputs.push(item.parse);
-        else if (item.kind === "input") {
-          const raw = await call.getRawInput();
-          let parsed: unknown;
-          try {
-            // A parser that answers at once (zod's) is not awaited: an await per parse is a turn of the microtask queue.
-            parsed = item.parse(raw);
-            if (isPromise(parsed)) parsed = await parsed;
-          } catch (cause) {
-            throw new TRPCError({ code: "BAD_REQUEST", cause });
-          }
-          input = isObject(input) && isObject(parsed) ? { ...input, ...parsed } : parsed;
-        } else {
-          data = await def.resolver!({
-            path: call.path,
-            getRawInput: call.getRawInput,
-            ctx: call.ctx,
-            type: call.type,
-            signal: call.signal,
-            batchIndex: call.batchIndex,
-            meta: def.meta,
-            input,
-            next: () => Promise.resolve(failed(new TypeError("No middleware after the resolver"))),
-          });
-        }
-      }
-    } catch (cause) {
-      return failed(cause);
-    }
-    // The innermost output validator first, as the middlewares nest.
-    for (let index = outputs.length - 1; index >= 0; index--) {
-      try {
-        data = outputs[index]!(data);
-        if (isPromise(data)) data = await data;
-      } catch (cause) {
-        return failed(new TRPCError({ message: "Output validation failed", code: "INTERNAL_SERVER_ERROR", cause }));
-      }
-    }
-    return { ok: true, data, ctx: call.ctx, marker: "middlewareMarker" } as MiddlewareResult;
-  };
-  return step(0, { ...options, input: undefined }).then((result) => {
+  return step(plan, procedure._def as ProcedureDef, 0, call).then((result) => {
     if (!result) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "No result from middlewares - did you forget to `return next()`?" });
     if (!result.ok) throw result.error;
     return result.data;
   });
+}
+
+type Call = CallOptions & { input: unknown };
+
+async function step(plan: Plan, def: ProcedureDef, index: number, call: Call): Promise<MiddlewareResult | undefined> {
+  if (index >= plan.tail && plan.steps.length > 0) return validatedCall(plan, def, call);
+  try {
+    return await plan.middlewares[index]!({
+      path: call.path,
+      getRawInput: call.getRawInput,
+      ctx: call.ctx,
+      type: call.type,
+      signal: call.signal,
+      batchIndex: call.batchIndex,
+      meta: def.meta,
+      input: call.input,
+      next: (next?: NextOptions) =>
+        step(plan, def, index + 1, {
+          path: call.path,
+          getRawInput: next?.getRawInput ?? call.getRawInput,
+          ctx: next?.ctx ? { ...(call.ctx as object), ...next.ctx } : call.ctx,
+          type: call.type,
+          signal: call.signal,
+          batchIndex: call.batchIndex,
+          input: next && "input" in next ? next.input : call.input,
+        }) as Promise<MiddlewareResult>,
+    });
+  } catch (cause) {
+    return failed(cause);
+  }
+}
+
+/** The validators and the resolver: what tRPC's input, output and resolve middlewares do, nested as they are. */
+async function validatedCall({ steps }: Plan, def: ProcedureDef, call: Call): Promise<MiddlewareResult> {
+  const outputs: ParseFn<unknown>[] = [];
+  let input = call.input;
+  let data: unknown;
+  try {
+    for (const item of steps) {
+      if (item.kind === "output") outputs.push(item.parse);
+      else if (item.kind === "input") {
+        const raw = await call.getRawInput();
+        let parsed: unknown;
+        try {
+          // A parser that answers at once (zod's) is not awaited: an await per parse is a turn of the microtask queue.
+          parsed = item.parse(raw);
+          if (isPromise(parsed)) parsed = await parsed;
+        } catch (cause) {
+          throw new TRPCError({ code: "BAD_REQUEST", cause });
+        }
+        input = isObject(input) && isObject(parsed) ? { ...input, ...parsed } : parsed;
+      } else {
+        data = await def.resolver!({
+          path: call.path,
+          getRawInput: call.getRawInput,
+          ctx: call.ctx,
+          type: call.type,
+          signal: call.signal,
+          batchIndex: call.batchIndex,
+          meta: def.meta,
+          input,
+          next: () => Promise.resolve(failed(new TypeError("No middleware after the resolver"))),
+        });
+      }
+    }
+  } catch (cause) {
+    return failed(cause);
+  }
+  // The innermost output validator first, as the middlewares nest.
+  for (let index = outputs.length - 1; index >= 0; index--) {
+    try {
+      data = outputs[index]!(data);
+      if (isPromise(data)) data = await data;
+    } catch (cause) {
+      return failed(new TRPCError({ message: "Output validation failed", code: "INTERNAL_SERVER_ERROR", cause }));
+    }
+  }
+  return { ok: true, data, ctx: call.ctx, marker: "middlewareMarker" } as MiddlewareResult;
 }
 
 const failed = (cause: unknown) => ({ ok: false, error: getTRPCErrorFromUnknown(cause), marker: "middlewareMarker" }) as MiddlewareResult;
