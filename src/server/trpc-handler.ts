@@ -191,11 +191,12 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
 
   /** The inputs of the calls, parsed once, when a procedure first asks (as tRPC's json content handler does). */
   function inputsOf(raw: string | null | undefined, isBatchCall: boolean, count: number) {
-    let parsed: Record<number, unknown> | undefined;
+    let parsed: unknown[] | undefined;
     let failure: TRPCError | undefined;
-    const parse = (): Record<number, unknown> => {
+    // An array by call index (an object without prototype is a slow dictionary to make and fill).
+    const parse = (): unknown[] => {
       const inputs: unknown = raw ? JSON.parse(raw) : undefined;
-      const result = Object.create(null) as Record<number, unknown>;
+      const result: unknown[] = [];
       if (inputs === undefined) return result;
       if (!isBatchCall) {
         result[0] = config.transformer.input.deserialize(inputs);
