@@ -2,10 +2,10 @@
 // the same bytes (bench/http-server.ts), and against taskrpc with tRPC's stock Node adapter, all in one run on one
 // seeded database file, so the figures are ratios that hold on a noisy shared machine. Each server runs in a
 // process of its own pinned to one core, wrk on another, on 127.0.0.1 only.
-//   npm run bench:http [-- --duration 5 --rounds 3 --tasks 10000 --connections 32 --baseline DIR --database-url postgres://…/empty-db]
-// Each case runs every server for --duration seconds, in turn, --rounds times; a figure is the median of its rounds
-// (a ratio is taken within a round, between servers measured seconds apart), so that a burst of other work on a
-// shared machine moves one round, not the result.
+//   npm run bench:http [-- --duration 5 --rounds 5 --tasks 10000 --connections 32 --baseline DIR --database-url postgres://…/empty-db]
+// Each case gives every server --duration seconds, in --rounds rounds (one a second by default) taken in turn; a
+// figure is the median of its rounds (a ratio is taken within a round, between servers measured a second apart), so
+// that a burst of other work on a shared machine moves a round, not the result.
 // --baseline DIR adds a fourth server: taskrpc from another checkout (DIR, e.g. `git worktree add DIR main`), so a
 // change is measured against the code before it in the same run. --database-url adds taskrpc on a PostgreSQL copy
 // of the same data (the PostgreSQL server itself runs wherever its OS puts it).
@@ -22,7 +22,7 @@ import { copyToPostgres } from "./copy-to-postgres";
 const { values } = parseArgs({
   options: {
     duration: { type: "string", default: "5" },
-    rounds: { type: "string", default: "3" },
+    rounds: { type: "string" },
     tasks: { type: "string", default: "10000" },
     connections: { type: "string", default: "32" },
     baseline: { type: "string" },
@@ -36,7 +36,8 @@ if (values.help) {
   process.exit(0);
 }
 const duration = Number(values.duration);
-const rounds = Math.max(1, Number(values.rounds));
+const rounds = Math.max(1, Number(values.rounds ?? duration));
+const roundSeconds = Math.max(1, Math.round(duration / rounds));
 const taskCount = Number(values.tasks);
 const cores = availableParallelism();
 const serverCore = "0";
@@ -184,7 +185,7 @@ function wrk(url: string, scriptText: string, path: string, seconds: number): { 
 
 async function measure(server: Server, scriptText: string, path: string): Promise<Run> {
   const before = await server.usage();
-  const result = wrk(server.url, scriptText, path, duration);
+  const result = wrk(server.url, scriptText, path, roundSeconds);
   const after = await server.usage();
   const cpu = after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system;
   return { rps: result.rps, p50: result.p50, p99: result.p99, cpuPerRequest: cpu / Math.max(1, result.requests), errors: result.errors };
@@ -196,7 +197,7 @@ const median = (numbers: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-console.info(`load average ${loadavg().map((load) => load.toFixed(2)).join(" ")} on ${cores} cores; ${duration} s a case and server, ${rounds} rounds, ${values.connections} connections`);
+console.info(`load average ${loadavg().map((load) => load.toFixed(2)).join(" ")} on ${cores} cores; ${rounds} rounds of ${roundSeconds} s a case and server, ${values.connections} connections`);
 const rows: string[][] = [];
 for (const { name, script, path } of cases) {
   for (const server of servers) wrk(server.url, script, path, 1);
