@@ -265,17 +265,20 @@ function planOf(procedure: AnyTRPCProcedure): Plan | undefined {
     // Walked back from the resolver while the steps are ones this knows; the inputs are numbered as their middlewares.
     let tail = middlewares.length;
     let inputCount = 0;
+    let outputCount = 0;
     const resolves = typeof def.resolver === "function" && middlewares.at(-1)?.name === "resolveMiddleware";
     if (resolves) {
       tail--;
       while (tail > 0 && (middlewares[tail - 1]!._type === "input" || (middlewares[tail - 1]!._type === "output" && def.output !== undefined))) {
         tail--;
         if (middlewares[tail]!._type === "input") inputCount++;
+        else outputCount++;
       }
     }
     const firstInput = inputs.length - inputCount;
     let input = firstInput;
-    const steps: Plan["steps"] = !resolves || firstInput < 0 || middlewares.slice(0, tail).filter((m) => m._type === "input").length !== firstInput
+    // (tRPC keeps one output parser: a procedure with two output validators is left to its own steps.)
+    const steps: Plan["steps"] = !resolves || firstInput < 0 || outputCount > 1 || middlewares.slice(0, tail).filter((m) => m._type === "input").length !== firstInput
       ? []
       : middlewares.slice(tail).map((middleware) =>
           middleware._type === "input"
