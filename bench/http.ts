@@ -2,7 +2,10 @@
 // the same bytes (bench/http-server.ts), and against taskrpc with tRPC's stock Node adapter, all in one run on one
 // seeded database file, so the figures are ratios that hold on a noisy shared machine. Each server runs in a
 // process of its own pinned to one core, wrk on another, on 127.0.0.1 only.
-//   npm run bench:http [-- --duration 5 --tasks 10000 --connections 32 --baseline DIR --database-url postgres://…/empty-db]
+//   npm run bench:http [-- --duration 5 --rounds 5 --tasks 10000 --connections 32 --baseline DIR --database-url postgres://…/empty-db]
+// Each case gives every server --duration seconds, in --rounds rounds (one a second by default) taken in turn; a
+// figure is the median of its rounds (a ratio is taken within a round, between servers measured a second apart), so
+// that a burst of other work on a shared machine moves a round, not the result.
 // --baseline DIR adds a fourth server: taskrpc from another checkout (DIR, e.g. `git worktree add DIR main`), so a
 // change is measured against the code before it in the same run. --database-url adds taskrpc on a PostgreSQL copy
 // of the same data (the PostgreSQL server itself runs wherever its OS puts it).
@@ -19,6 +22,7 @@ import { copyToPostgres } from "./copy-to-postgres";
 const { values } = parseArgs({
   options: {
     duration: { type: "string", default: "5" },
+    rounds: { type: "string" },
     tasks: { type: "string", default: "10000" },
     connections: { type: "string", default: "32" },
     baseline: { type: "string" },
@@ -27,11 +31,13 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.info("Usage: npm run bench:http [-- --duration SECONDS --tasks N --connections N --baseline DIR --database-url URL]   (needs wrk and taskset)");
+  console.info("Usage: npm run bench:http [-- --duration SECONDS --rounds N --tasks N --connections N --baseline DIR --database-url URL]   (needs wrk and taskset)");
   console.info("--database-url: an empty PostgreSQL database the seeded data is copied into, for another server");
   process.exit(0);
 }
 const duration = Number(values.duration);
+const rounds = Math.max(1, Number(values.rounds ?? duration));
+const roundSeconds = Math.max(1, Math.round(duration / rounds));
 const taskCount = Number(values.tasks);
 const cores = availableParallelism();
 const serverCore = "0";
@@ -178,31 +184,43 @@ function wrk(url: string, scriptText: string, path: string, seconds: number): { 
 }
 
 async function measure(server: Server, scriptText: string, path: string): Promise<Run> {
-  wrk(server.url, scriptText, path, 1);
   const before = await server.usage();
-  const result = wrk(server.url, scriptText, path, duration);
+  const result = wrk(server.url, scriptText, path, roundSeconds);
   const after = await server.usage();
   const cpu = after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system;
   return { rps: result.rps, p50: result.p50, p99: result.p99, cpuPerRequest: cpu / Math.max(1, result.requests), errors: result.errors };
 }
 
-console.info(`load average ${loadavg().map((load) => load.toFixed(2)).join(" ")} on ${cores} cores; ${duration} s a case, ${values.connections} connections`);
+const median = (numbers: number[]) => {
+  const sorted = numbers.toSorted((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+console.info(`load average ${loadavg().map((load) => load.toFixed(2)).join(" ")} on ${cores} cores; ${rounds} rounds of ${roundSeconds} s a case and server, ${values.connections} connections`);
 const rows: string[][] = [];
 for (const { name, script, path } of cases) {
-  const runs: Run[] = [];
-  for (const server of servers) runs.push(await measure(server, script, path));
-  const bare = runs[0]!;
-  const errors = runs.some((run) => run.errors > 0) ? " (non-2xx!)" : "";
+  for (const server of servers) wrk(server.url, script, path, 1);
+  // runs[round][server]
+  const runs: Run[][] = [];
+  for (let round = 0; round < rounds; round++) {
+    const row: Run[] = [];
+    for (const server of servers) row.push(await measure(server, script, path));
+    runs.push(row);
+  }
+  const of = (index: number) => runs.map((row) => row[index]!);
+  const errors = runs.flat().some((run) => run.errors > 0) ? " (non-2xx!)" : "";
+  const last = runs.at(-1)!;
   rows.push([
     name + errors,
-    bare.rps.toFixed(0),
-    ...runs.slice(1).map((run) => (run.rps / bare.rps).toFixed(2)),
-    runs.map((run) => `${run.p50} / ${run.p99}`).join(", "),
-    runs.map((run) => run.cpuPerRequest.toFixed(0)).join(" / "),
+    median(of(0).map((run) => run.rps)).toFixed(0),
+    ...servers.slice(1).map((_, index) => median(runs.map((row) => row[index + 1]!.rps / row[0]!.rps)).toFixed(2)),
+    last.map((run) => `${run.p50} / ${run.p99}`).join(", "),
+    servers.map((_, index) => median(of(index).map((run) => run.cpuPerRequest)).toFixed(0)).join(" / "),
   ]);
 }
 const others = servers.slice(1).map((server) => server.name);
-const header = ["call", "bare req/s", ...others.map((name) => `${name} / bare`), `p50 / p99: ${servers.map((server) => server.name).join(", ")}`, `CPU µs/req: ${servers.map((server) => server.name).join(" / ")}`];
+const header = ["call", "bare req/s", ...others.map((name) => `${name} / bare`), `p50 / p99 (last round): ${servers.map((server) => server.name).join(", ")}`, `CPU µs/req: ${servers.map((server) => server.name).join(" / ")}`];
 console.info(`| ${header.join(" | ")} |\n|${header.map(() => " --- |").join("")}`);
 for (const row of rows) console.info(`| ${row.join(" | ")} |`);
 const rss = await Promise.all(servers.map(async (server) => `${server.name} ${((await server.usage()).rss / 2 ** 20).toFixed(0)} MB`));

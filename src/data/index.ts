@@ -1,4 +1,5 @@
 export type { Clock, Environment, ReadRepository, Repositories, Repository, TokenStore } from "./repository";
+export { systemClock } from "./repository";
 export { openDatabase, type TaskDatabase } from "./database";
 export { openStore, type Store, type StoreConfig } from "./store";
 export { isPostgresUrl, redactedUrl } from "./pg/url";

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
-import type { Database } from "better-sqlite3";
+import type { Database, Statement, Transaction } from "better-sqlite3";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import {
   archivedProject,
@@ -32,7 +32,7 @@ import { CursorCodec, fingerprint } from "./cursor";
 import { newId } from "./ids";
 import { systemClock, type Clock, type Environment, type Repository } from "./repository";
 import { toProjectRecord, toTaskRow } from "./records";
-import { projects, taskLabels, tasks } from "./schema";
+import { projects, tasks } from "./schema";
 import { taskSortKey } from "./task-order";
 import { TaskReads } from "./task-reads";
 
@@ -45,13 +45,35 @@ function toProject(row: ProjectRow): Project {
   return project;
 }
 
+/** A project as the raw look-up by id reads it (SQLite's 0/1 for the flag), in the columns' order. */
+type RawProject = Omit<Project, "archived"> & { archived: number };
+const projectColumns = [
+  `"id", "name", "description", "archived", "archived_at" as "archivedAt", "open_task_count" as "openTaskCount"`,
+  `"completed_task_count" as "completedTaskCount", "version", "created_at" as "createdAt", "updated_at" as "updatedAt"`,
+].join(", ");
+const fromRaw = (row: RawProject): Project => ({ ...row, archived: row.archived === 1 });
+
+/** A task's columns as a write binds them (what Drizzle bound: the project's archived flag is the triggers' to keep). */
+function taskParams(task: Task): unknown[] {
+  const row = toTaskRow(task);
+  return [row.projectId, row.title, row.description, row.searchText, row.priority, row.priorityRank, row.dueDate, JSON.stringify(row.labels),
+    row.completed ? 1 : 0, row.completedAt, row.version, row.createdAt, row.updatedAt, row.id];
+}
+
 export class SqliteRepository implements Repository {
   private readonly now: Clock;
   private readonly newId: () => string;
   private readonly cursors: CursorCodec;
 
-  // Look-ups by id are prepared once per connection: building a Drizzle query costs more than running it.
-  private readonly projectById;
+  // The look-ups by id and the statements of the task writes are prepared once per connection, as raw SQL: Drizzle
+  // builds and prepares a query anew on every run, which cost a create more than its SQL did.
+  private readonly projectById: Statement<[string], RawProject>;
+  private readonly insertTask: Statement<unknown[]>;
+  private readonly updateTaskRow: Statement<unknown[]>;
+  private readonly deleteLabels: Statement<[string]>;
+  private readonly insertLabel: Statement<[string, string]>;
+  /** One transaction function for every write (better-sqlite3 builds one per call of `transaction`). */
+  private readonly transaction: Transaction<(work: () => unknown) => unknown>;
   private readonly taskReads: TaskReads;
 
   constructor(
@@ -61,9 +83,20 @@ export class SqliteRepository implements Repository {
     this.now = environment.clock ?? systemClock;
     this.newId = environment.newId ?? newId;
     this.cursors = new CursorCodec(environment.cursorSecret);
-    const id = sql.placeholder("id");
-    this.projectById = db.select().from(projects).where(eq(projects.id, id)).prepare();
-    this.taskReads = new TaskReads(db.$client);
+    const client = db.$client;
+    this.projectById = client.prepare(`select ${projectColumns} from "projects" where "projects"."id" = ?`);
+    this.insertTask = client.prepare(
+      `insert into "tasks" ("seq", "project_id", "title", "description", "search_text", "priority", "priority_rank", "due_date", "labels",
+        "completed", "completed_at", "version", "created_at", "updated_at", "id", "project_archived") values (null, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+    );
+    this.updateTaskRow = client.prepare(
+      `update "tasks" set "project_id" = ?, "title" = ?, "description" = ?, "search_text" = ?, "priority" = ?, "priority_rank" = ?, "due_date" = ?,
+        "labels" = ?, "completed" = ?, "completed_at" = ?, "version" = ?, "created_at" = ?, "updated_at" = ? where "id" = ?`,
+    );
+    this.deleteLabels = client.prepare(`delete from "task_labels" where "task_id" = ?`);
+    this.insertLabel = client.prepare(`insert into "task_labels" ("task_id", "label_key") values (?, ?)`);
+    this.transaction = client.transaction((work: () => unknown) => work());
+    this.taskReads = new TaskReads(client);
   }
 
   /**
@@ -71,12 +104,12 @@ export class SqliteRepository implements Repository {
    * writing the same file (the CLI beside the server) waits out busy_timeout instead of failing at once.
    */
   private atomically<T>(work: () => T): T {
-    return this.db.transaction(work, { behavior: "immediate" });
+    return this.transaction.immediate(work) as T;
   }
 
   private findProject(id: string): ProjectRecord | undefined {
-    const row = this.projectById.get({ id });
-    return row && toProjectRecord(row);
+    const row = this.projectById.get(id);
+    return row && toProjectRecord(fromRaw(row));
   }
 
   private requireProject(id: string): ProjectRecord {
@@ -93,9 +126,9 @@ export class SqliteRepository implements Repository {
 
   /** Synchronous, so that a write's transaction can answer with the project it saved. */
   private readProject(id: string): Project {
-    const row = this.projectById.get({ id });
+    const row = this.projectById.get(id);
     if (!row) throw projectNotFound(id);
-    return toProject(row);
+    return fromRaw(row);
   }
 
   async getProject(id: string): Promise<Project> {
@@ -203,20 +236,15 @@ export class SqliteRepository implements Repository {
   async createTask(input: CreateTaskInput): Promise<Task> {
     return this.atomically(() => {
       const task = newTask(this.newId(), this.requireProject(input.projectId), input, this.now());
-      this.db.insert(tasks).values(toTaskRow(task)).run();
+      this.insertTask.run(...taskParams(task));
       this.saveLabels(task);
       return task;
     });
   }
 
   private saveLabels(task: Task): void {
-    this.db.delete(taskLabels).where(eq(taskLabels.taskId, task.id)).run();
-    if (task.labels.length > 0) {
-      this.db
-        .insert(taskLabels)
-        .values(task.labels.map((label) => ({ taskId: task.id, labelKey: label.toLowerCase() })))
-        .run();
-    }
+    this.deleteLabels.run(task.id);
+    for (const label of task.labels) this.insertLabel.run(task.id, label.toLowerCase());
   }
 
   async updateTask(input: UpdateTaskInput): Promise<Task> {
@@ -235,8 +263,7 @@ export class SqliteRepository implements Repository {
   }
 
   private saveTask(task: Task): void {
-    const { id: _id, ...changes } = toTaskRow(task);
-    this.db.update(tasks).set(changes).where(eq(tasks.id, task.id)).run();
+    this.updateTaskRow.run(...taskParams(task));
   }
 
   async completeTask(input: TaskChangeInput): Promise<Task> {

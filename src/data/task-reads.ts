@@ -84,6 +84,7 @@ function countable(filter: TaskFilter): boolean {
 export class TaskReads {
   private readonly statements = new Map<string, Statement>();
   private readonly trigramCounts = new Map<string, number>();
+  private byId: Statement | undefined;
 
   constructor(private readonly client: Database) {}
 
@@ -261,7 +262,9 @@ export class TaskReads {
 
   /** One task by id: the point read every get, update and batch of gets makes, without Drizzle's row mapping. */
   get(id: string): Task | undefined {
-    const row = this.statement(`select ${taskColumns} from "tasks" where "id" = ?`).get(id) as TaskRow | undefined;
+    // Kept at hand: a batch of gets looks it up once a call, and a Map look-up hashes its long SQL text each time.
+    this.byId ??= this.client.prepare(`select ${taskColumns} from "tasks" where "id" = ?`);
+    const row = this.byId.get(id) as TaskRow | undefined;
     return row && toTask(row);
   }
 

@@ -23,8 +23,11 @@ export class SqliteTokenStore implements TokenStore {
   // Prepared once: every API call asks one of these, and building a Drizzle query costs more than running it.
   private readonly byHash;
   private readonly latestLive;
-  /** Rows this connection has changed: any write by this process. */
-  private readonly ownWrites;
+  /**
+   * Token writes by this store: the only writer of tokens on this connection. (SQLite's total_changes() counted
+   * every write of the connection, so each task written made the next API call read the tokens again.)
+   */
+  private ownWrites = 0;
   /** Changes whenever another connection (another process, such as `taskrpc token create`) commits. */
   private readonly otherWrites;
   /** Whether a token is live, as last read; until when that holds (null: no live token expires); when last checked. */
@@ -44,7 +47,6 @@ export class SqliteTokenStore implements TokenStore {
       .orderBy(sql`${accessTokens.expiresAt} is not null`, desc(accessTokens.expiresAt))
       .limit(1)
       .prepare();
-    this.ownWrites = db.$client.prepare("select total_changes()").pluck();
     this.otherWrites = db.$client.prepare("pragma data_version").pluck();
   }
 
@@ -57,6 +59,7 @@ export class SqliteTokenStore implements TokenStore {
       .values({ ...token, secretHash: hashTokenSecret(secret) })
       .onConflictDoNothing({ target: accessTokens.name })
       .run();
+    this.ownWrites++;
     return inserted.changes === 0 ? "name-taken" : { token, secret };
   }
 
@@ -65,6 +68,7 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   async revoke(name: string): Promise<boolean> {
+    this.ownWrites++;
     return this.db.delete(accessTokens).where(eq(accessTokens.name, name)).run().changes > 0;
   }
 
@@ -84,7 +88,7 @@ export class SqliteTokenStore implements TokenStore {
    * the expiry of the last live token, and once a second if another process (`taskrpc token create`) has written.
    */
   async hasLiveTokens(): Promise<boolean> {
-    const own = this.ownWrites.get() as number;
+    const own = this.ownWrites;
     const now = this.now();
     const known = this.live;
     if (known?.own === own && (!known.live || known.until === null || now < known.until)) {

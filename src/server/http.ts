@@ -72,7 +72,8 @@ export function createTaskServer(
   const responses = new WeakMap<Duplex, ServerResponse>();
 
   async function handle(req: IncomingMessage, res: ServerResponse, parsedTarget: URL | undefined): Promise<void> {
-    let path: string | undefined;
+    /** Set for a single /trpc call, whose procedure path a refusal names (decoded only then). */
+    let call: URL | undefined;
     try {
       const target = requestTarget(req, parsedTarget);
       if (target.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
@@ -88,13 +89,13 @@ export function createTaskServer(
       if (corsOrigin !== undefined) res.setHeader("access-control-allow-origin", corsOrigin).setHeader("access-control-expose-headers", "x-request-id");
 
       if (target.pathname === "/trpc" || target.pathname.startsWith("/trpc/")) {
-        if (target.searchParams.get("batch") !== "1") path = decodedPath(target);
+        if (target.searchParams.get("batch") !== "1") call = target;
         if (req.method === "OPTIONS") return preflight(res, corsOrigin);
         checkCall(req, target, guards);
         if (req.method === "POST") (req as IncomingMessage & { body?: string }).body = await readBody(req, res, guards.maxBodyBytes);
-        // The target as checked above: tRPC reads it again, with the Host header.
+        // The target as checked above: tRPC reads it again, with the Host header (the lean handler takes its query parsed).
         req.url = target.pathname + target.search;
-        return trpc(req, res);
+        return trpc(req, res, target.searchParams);
       }
       if ((target.pathname === "/api" || target.pathname.startsWith("/api/")) && req.method === "OPTIONS") {
         return preflight(res, corsOrigin, "GET, POST, PATCH, DELETE");
@@ -124,7 +125,7 @@ export function createTaskServer(
       // taken for a next request, nor answered a second time if it times out.
       const bodyDeclared = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
       if (bodyDeclared && !req.complete) res.setHeader("connection", "close");
-      sendRefusal(res, error, path);
+      sendRefusal(res, error, call && decodedPath(call));
     }
   }
 

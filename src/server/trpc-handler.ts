@@ -1,7 +1,11 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { getTRPCErrorFromUnknown, getTRPCErrorShape, TRPCError, type AnyTRPCProcedure, type AnyTRPCRouter } from "@trpc/server";
 import { createHTTPHandler, type CreateHTTPHandlerOptions } from "@trpc/server/adapters/standalone";
 import { getHTTPStatusCode, type TRPCRequestInfo } from "@trpc/server/http";
+import { getParseFn, type ParseFn } from "@trpc/server/unstable-core-do-not-import";
+
+/** A request listener that may be given the target's query already parsed (as `new URLSearchParams` reads req.url's). */
+export type TRPCHandler = (req: IncomingMessage, res: ServerResponse, search?: URLSearchParams) => void;
 
 /**
  * tRPC's HTTP wire for plain JSON queries, mutations and batches, answered without the Fetch Request, Response,
@@ -11,7 +15,7 @@ import { getHTTPStatusCode, type TRPCRequestInfo } from "@trpc/server/http";
  * allows (streaming, subscriptions, form data, connection params, an unusual target or option) goes to the stock
  * adapter itself. Takes the options createHTTPHandler takes.
  */
-export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTTPHandlerOptions<TRouter>): RequestListener {
+export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTTPHandlerOptions<TRouter>): TRPCHandler {
   const stock = createHTTPHandler(opts);
   const { router, responseMeta, onError } = opts;
   const config = router._def._config;
@@ -25,8 +29,8 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
     opts.maxBatchSize === undefined &&
     opts.middleware === undefined;
 
-  return (req, res) => {
-    const target = leanable ? plainTarget(req, base) : undefined;
+  return (req, res, search) => {
+    const target = leanable ? plainTarget(req, base, search) : undefined;
     if (!target) {
       stock(req, res);
       return;
@@ -48,7 +52,8 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
         return;
       }
       const inputs = inputsOf(req.method === "GET" ? search.get("input") : (req as { body?: string }).body, isBatchCall, paths.length);
-      const types = [...new Set(calls.flatMap(({ procedure }) => (procedure ? [procedure._def.type] : [])))];
+      const types: AnyTRPCProcedure["_def"]["type"][] = [];
+      for (const { procedure } of calls) if (procedure && !types.includes(procedure._def.type)) types.push(procedure._def.type);
       if (types.length > 1) throw new TRPCError({ code: "BAD_REQUEST", message: `Cannot mix procedure types in call: ${types.join(", ")}` });
       info = new RequestInfo(
         req,
@@ -106,7 +111,8 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
       const errors: (TRPCError | undefined)[] = [];
       const items = results.map(([error, data], index) => {
         const call = info!.calls[index]!;
-        const failure = error ?? (isDataStream(data) ? new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: streamRefusal }) : undefined);
+        // (A single call's stream was refused above.)
+        const failure = error ?? (isBatchCall && isDataStream(data) ? new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: streamRefusal }) : undefined);
         errors.push(failure);
         if (!failure) return { result: { data: config.transformer.output.serialize(data) as unknown } };
         const type = isBatchCall ? (call.procedure?._def.type ?? "unknown") : info!.type;
@@ -185,11 +191,12 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
 
   /** The inputs of the calls, parsed once, when a procedure first asks (as tRPC's json content handler does). */
   function inputsOf(raw: string | null | undefined, isBatchCall: boolean, count: number) {
-    let parsed: Record<number, unknown> | undefined;
+    let parsed: unknown[] | undefined;
     let failure: TRPCError | undefined;
-    const parse = (): Record<number, unknown> => {
+    // An array by call index (an object without prototype is a slow dictionary to make and fill).
+    const parse = (): unknown[] => {
       const inputs: unknown = raw ? JSON.parse(raw) : undefined;
-      const result = Object.create(null) as Record<number, unknown>;
+      const result: unknown[] = [];
       if (inputs === undefined) return result;
       if (!isBatchCall) {
         result[0] = config.transformer.input.deserialize(inputs);
@@ -231,10 +238,60 @@ type CallOptions = {
   signal: AbortSignal | undefined;
   batchIndex: number;
 };
-type MiddlewareResult = { ok: true; data: unknown } | { ok: false; error: TRPCError };
-type Middleware = (opts: CallOptions & { meta: unknown; input: unknown; next(next?: NextOptions): Promise<MiddlewareResult> }) => Promise<MiddlewareResult>;
+type MiddlewareResult = { ok: true; data: unknown; ctx?: unknown } | { ok: false; error: TRPCError };
+/** `_type` marks tRPC's own middlewares: "input" and "output" for `.input()` and `.output()`. */
+type Middleware = ((opts: CallOptions & { meta: unknown; input: unknown; next(next?: NextOptions): Promise<MiddlewareResult> }) => Promise<MiddlewareResult>) & {
+  _type?: string;
+};
 type NextOptions = { ctx?: object; input?: unknown; getRawInput?: () => Promise<unknown> };
-type ProcedureDef = { middlewares?: Middleware[]; meta?: unknown; caller?: unknown };
+type ProcedureDef = { middlewares?: Middleware[]; meta?: unknown; caller?: unknown; inputs?: unknown[]; output?: unknown; resolver?: (opts: unknown) => unknown };
+
+/**
+ * A procedure's middlewares, with the run of tRPC's own input and output validators and its resolver at their end
+ * (every procedure built with `.input().output().query()`) as one step: it parses with the procedure's own parsers
+ * (tRPC's getParseFn) and throws the errors tRPC's validator middlewares throw, without a middleware call, an
+ * options object and an async frame per validator, nor the two object spreads of tRPC's output validator.
+ */
+type Plan = { middlewares: Middleware[]; tail: number; steps: ({ kind: "input" | "output"; parse: ParseFn<unknown> } | { kind: "resolve" })[] };
+const plans = new WeakMap<AnyTRPCProcedure, Plan | undefined>();
+
+function planOf(procedure: AnyTRPCProcedure): Plan | undefined {
+  if (plans.has(procedure)) return plans.get(procedure);
+  const def = procedure._def as ProcedureDef;
+  const middlewares = def.middlewares;
+  let plan: Plan | undefined;
+  if (Array.isArray(middlewares) && def.caller === undefined) {
+    const inputs = def.inputs ?? [];
+    // Walked back from the resolver while the steps are ones this knows; the inputs are numbered as their middlewares.
+    let tail = middlewares.length;
+    let inputCount = 0;
+    let outputCount = 0;
+    const resolves = typeof def.resolver === "function" && middlewares.at(-1)?.name === "resolveMiddleware";
+    if (resolves) {
+      tail--;
+      while (tail > 0 && (middlewares[tail - 1]!._type === "input" || (middlewares[tail - 1]!._type === "output" && def.output !== undefined))) {
+        tail--;
+        if (middlewares[tail]!._type === "input") inputCount++;
+        else outputCount++;
+      }
+    }
+    const firstInput = inputs.length - inputCount;
+    let input = firstInput;
+    // (tRPC keeps one output parser: a procedure with two output validators is left to its own steps.)
+    const steps: Plan["steps"] = !resolves || firstInput < 0 || outputCount > 1 || middlewares.slice(0, tail).filter((m) => m._type === "input").length !== firstInput
+      ? []
+      : middlewares.slice(tail).map((middleware) =>
+          middleware._type === "input"
+            ? { kind: "input" as const, parse: getParseFn(inputs[input++] as Parameters<typeof getParseFn>[0]) }
+            : middleware._type === "output"
+              ? { kind: "output" as const, parse: getParseFn(def.output as Parameters<typeof getParseFn>[0]) }
+              : { kind: "resolve" as const },
+        );
+    plan = { middlewares, tail: steps.length > 0 ? tail : middlewares.length, steps };
+  }
+  plans.set(procedure, plan);
+  return plan;
+}
 
 /**
  * Calls a procedure as tRPC's own caller does (callRecursive: each middleware gets the call's options, its `next`
@@ -243,41 +300,103 @@ type ProcedureDef = { middlewares?: Middleware[]; meta?: unknown; caller?: unkno
  * built any other way (a custom caller) is called through tRPC.
  */
 function callProcedure(procedure: AnyTRPCProcedure, options: CallOptions): Promise<unknown> {
-  const def = procedure._def as ProcedureDef;
-  const middlewares = def.middlewares;
-  if (!Array.isArray(middlewares) || def.caller !== undefined) return procedure(options) as Promise<unknown>;
-  const step = async (index: number, call: CallOptions & { input: unknown }): Promise<MiddlewareResult | undefined> => {
-    try {
-      return await middlewares[index]!({
-        path: call.path,
-        getRawInput: call.getRawInput,
-        ctx: call.ctx,
-        type: call.type,
-        signal: call.signal,
-        batchIndex: call.batchIndex,
-        meta: def.meta,
-        input: call.input,
-        next: (next?: NextOptions) =>
-          step(index + 1, {
-            path: call.path,
-            getRawInput: next?.getRawInput ?? call.getRawInput,
-            ctx: next?.ctx ? { ...(call.ctx as object), ...next.ctx } : call.ctx,
-            type: call.type,
-            signal: call.signal,
-            batchIndex: call.batchIndex,
-            input: next && "input" in next ? next.input : call.input,
-          }) as Promise<MiddlewareResult>,
-      });
-    } catch (cause) {
-      return { ok: false, error: getTRPCErrorFromUnknown(cause), marker: "middlewareMarker" } as MiddlewareResult;
-    }
+  const plan = planOf(procedure);
+  if (!plan) return procedure(options) as Promise<unknown>;
+  const call: Call = {
+    path: options.path,
+    getRawInput: options.getRawInput,
+    ctx: options.ctx,
+    type: options.type,
+    signal: options.signal,
+    batchIndex: options.batchIndex,
+    input: undefined,
   };
-  return step(0, { ...options, input: undefined }).then((result) => {
+  return step(plan, procedure._def as ProcedureDef, 0, call).then((result) => {
     if (!result) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "No result from middlewares - did you forget to `return next()`?" });
     if (!result.ok) throw result.error;
     return result.data;
   });
 }
+
+type Call = CallOptions & { input: unknown };
+
+async function step(plan: Plan, def: ProcedureDef, index: number, call: Call): Promise<MiddlewareResult | undefined> {
+  if (index >= plan.tail && plan.steps.length > 0) return validatedCall(plan, def, call);
+  try {
+    return await plan.middlewares[index]!({
+      path: call.path,
+      getRawInput: call.getRawInput,
+      ctx: call.ctx,
+      type: call.type,
+      signal: call.signal,
+      batchIndex: call.batchIndex,
+      meta: def.meta,
+      input: call.input,
+      next: (next?: NextOptions) =>
+        step(plan, def, index + 1, {
+          path: call.path,
+          getRawInput: next?.getRawInput ?? call.getRawInput,
+          ctx: next?.ctx ? { ...(call.ctx as object), ...next.ctx } : call.ctx,
+          type: call.type,
+          signal: call.signal,
+          batchIndex: call.batchIndex,
+          input: next && "input" in next ? next.input : call.input,
+        }) as Promise<MiddlewareResult>,
+    });
+  } catch (cause) {
+    return failed(cause);
+  }
+}
+
+/** The validators and the resolver: what tRPC's input, output and resolve middlewares do, nested as they are. */
+async function validatedCall({ steps }: Plan, def: ProcedureDef, call: Call): Promise<MiddlewareResult> {
+  const outputs: ParseFn<unknown>[] = [];
+  let input = call.input;
+  let data: unknown;
+  try {
+    for (const item of steps) {
+      if (item.kind === "output") outputs.push(item.parse);
+      else if (item.kind === "input") {
+        const raw = await call.getRawInput();
+        let parsed: unknown;
+        try {
+          // A parser that answers at once (zod's) is not awaited: an await per parse is a turn of the microtask queue.
+          parsed = item.parse(raw);
+          if (isPromise(parsed)) parsed = await parsed;
+        } catch (cause) {
+          throw new TRPCError({ code: "BAD_REQUEST", cause });
+        }
+        input = isObject(input) && isObject(parsed) ? { ...input, ...parsed } : parsed;
+      } else {
+        data = await def.resolver!({
+          path: call.path,
+          getRawInput: call.getRawInput,
+          ctx: call.ctx,
+          type: call.type,
+          signal: call.signal,
+          batchIndex: call.batchIndex,
+          meta: def.meta,
+          input,
+          next: () => Promise.resolve(failed(new TypeError("No middleware after the resolver"))),
+        });
+      }
+    }
+  } catch (cause) {
+    return failed(cause);
+  }
+  // The innermost output validator first, as the middlewares nest.
+  for (let index = outputs.length - 1; index >= 0; index--) {
+    try {
+      data = outputs[index]!(data);
+      if (isPromise(data)) data = await data;
+    } catch (cause) {
+      return failed(new TRPCError({ message: "Output validation failed", code: "INTERNAL_SERVER_ERROR", cause }));
+    }
+  }
+  return { ok: true, data, ctx: call.ctx, marker: "middlewareMarker" } as MiddlewareResult;
+}
+
+const failed = (cause: unknown) => ({ ok: false, error: getTRPCErrorFromUnknown(cause), marker: "middlewareMarker" }) as MiddlewareResult;
 
 const streamRefusal = "Cannot use stream-like response in non-streaming request - use httpBatchStreamLink";
 
@@ -288,7 +407,7 @@ const trimSlashes = (path: string) => path.replace(/^\//u, "").replace(/\/$/u, "
  * content type, a streaming accept header, connection params, a POST body not read into req.body, or a target
  * the WHATWG URL parser could rewrite (only then would reading it as text differ from tRPC's `new URL`).
  */
-function plainTarget(req: IncomingMessage, base: string): { path: string; search: URLSearchParams } | undefined {
+function plainTarget(req: IncomingMessage, base: string, parsed: URLSearchParams | undefined): { path: string; search: URLSearchParams } | undefined {
   const { method, headers, url = "" } = req;
   if (method !== "GET" && method !== "POST") return undefined;
   if (headers["trpc-accept"] !== undefined || headers.accept?.includes("application/jsonl")) return undefined;
@@ -301,7 +420,7 @@ function plainTarget(req: IncomingMessage, base: string): { path: string; search
   if (!pathname.startsWith(`${base}/`)) return undefined;
   const path = pathname.slice(base.length + 1);
   if (!plainPath.test(path)) return undefined;
-  const search = new URLSearchParams(mark === -1 ? "" : url.slice(mark + 1));
+  const search = parsed ?? new URLSearchParams(mark === -1 ? "" : url.slice(mark + 1));
   if (search.has("connectionParams")) return undefined;
   return { path, search };
 }
@@ -332,8 +451,8 @@ const isAsyncIterable = (value: unknown) => isObject(value) && Symbol.asyncItera
 function isDataStream(value: unknown): boolean {
   if (!isObject(value)) return false;
   if (isAsyncIterable(value)) return true;
-  const values = Object.values(value);
-  return values.some(isPromise) || values.some(isAsyncIterable);
+  for (const item of Object.values(value)) if (isPromise(item) || isAsyncIterable(item)) return true;
+  return false;
 }
 
 /** The request's info for createContext and responseMeta; its signal and URL are made only when asked for (a class:

@@ -55,6 +55,7 @@ describe.each(implementations)("access tokens ($name)", ({ open }) => {
   it("revokes by name: the secret stops working at once and the name is free again", async () => {
     const { tokens } = open();
     const { secret } = await create(tokens, { name: "ci", scope: "write" });
+    expect(await tokens.hasLiveTokens()).toBe(true);
     expect(await tokens.revoke("ci")).toBe(true);
     expect(await tokens.authenticate(secret)).toBeUndefined();
     expect(await tokens.hasLiveTokens()).toBe(false);

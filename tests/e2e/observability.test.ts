@@ -169,7 +169,7 @@ describe("GET /metrics", () => {
     await fetch(`${url}/trpc/tasks.get?${input({ id: "nope" })}`);
     await fetch(`${url}/api/projects`);
     await fetch(`${url}/trpc/made.up.name`);
-    await fetch(`${url}/trpc/projects.list,tasks.get?batch=1&${input({ 1: { id: "nope" } })}`);
+    await fetch(`${url}/trpc/projects.list,tasks.get,tasks.get?batch=1&${input({ 1: { id: "nope" }, 2: { id: "nope" } })}`);
     const response = await fetch(`${url}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/u);
@@ -179,7 +179,7 @@ describe("GET /metrics", () => {
     expect(sample(text, 'taskrpc_requests_total{procedure="tasks.get",reason="TASK_NOT_FOUND",status="404"}')).toBe(1);
     // A batch counts each of its calls, with the reason of each.
     expect(sample(text, 'taskrpc_requests_total{procedure="projects.list",reason="OK",status="207"}')).toBe(1);
-    expect(sample(text, 'taskrpc_requests_total{procedure="tasks.get",reason="TASK_NOT_FOUND",status="207"}')).toBe(1);
+    expect(sample(text, 'taskrpc_requests_total{procedure="tasks.get",reason="TASK_NOT_FOUND",status="207"}')).toBe(2);
     // A name no procedure has is counted, but under one label: clients cannot make the metrics grow.
     expect(sample(text, 'taskrpc_requests_total{procedure="unknown",reason="VALIDATION",status="404"}')).toBe(1);
     expect(text).not.toContain("made.up.name");

@@ -162,6 +162,12 @@ describe("the lean tRPC handler", () => {
         .query(({ ctx, input }) => ({ seen: ctx.seen, n: input.n })),
       throwing: t.procedure.use(() => Promise.reject(new Error("refused in a middleware"))).query(() => "never"),
       badOutput: t.procedure.output(z.string()).query(() => 1 as unknown as string),
+      // Two inputs merged, and parsers that answer only asynchronously, each failing in its own way.
+      merged: t.procedure
+        .input(z.object({ a: z.number() }))
+        .input(z.object({ b: z.number() }))
+        .output(z.object({ a: z.number(), b: z.number() }).refine(async ({ a }) => a > 0))
+        .query(({ input }) => input),
     });
     const answers = async (make: typeof createHTTPHandler) => {
       const handler = make({ router, createContext: () => ({ user: "ann" }), basePath: "/trpc/" }) as RequestListener;
@@ -169,14 +175,24 @@ describe("the lean tRPC handler", () => {
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       onTestFinished(() => void server.close());
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`;
-      const paths = [`/chained?input=${input({ n: 1 })}`, "/throwing", "/badOutput", `/chained,throwing?batch=1&input=${input({ 0: { n: 5 } })}`];
+      const paths = [
+        `/chained?input=${input({ n: 1 })}`,
+        "/throwing",
+        "/badOutput",
+        `/chained,throwing?batch=1&input=${input({ 0: { n: 5 } })}`,
+        `/merged?input=${input({ a: 1, b: 2 })}`,
+        `/merged?input=${input({ a: 1 })}`,
+        `/merged?input=${input({ a: -1, b: 2 })}`,
+      ];
       return Promise.all(paths.map(async (path) => {
         const response = await fetch(`${base}${path}`);
-        return { status: response.status, body: (await response.text()).replace(/"stack":"[^"]*"/gu, '"stack":"…"') };
+        return { status: response.status, body: (await response.text()).replace(/"stack":"(?:[^"\\]|\\.)*"/gu, '"stack":"…"') };
       }));
     };
     const lean = await answers(createTRPCHandler);
     expect(lean).toEqual(await answers(createHTTPHandler));
     expect(JSON.parse(lean[0]?.body ?? "")).toEqual({ result: { data: { seen: "ann as admin in chained", n: 2 } } });
+    expect(JSON.parse(lean[4]?.body ?? "")).toEqual({ result: { data: { a: 1, b: 2 } } });
+    expect(lean.slice(5).map(({ status }) => status)).toEqual([400, 500]);
   });
 });
