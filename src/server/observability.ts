@@ -24,8 +24,24 @@ export async function createLogger(level: LogLevel, stdout: { isTTY?: boolean; f
       // Not installed (a production install): JSON, as on any other stdout.
     }
   }
-  return pino({ level, base: undefined, timestamp: isoTime }, pino.destination({ dest: stdout.fd, sync: false }));
+  const destination = pino.destination({ dest: stdout.fd, sync: false, maxLength: logBufferBytes });
+  let dropped = 0;
+  let warnedAt = -Infinity;
+  destination.on("drop", () => {
+    dropped++;
+    const now = performance.now();
+    if (now - warnedAt < 10_000) return;
+    warnedAt = now;
+    process.stderr.write(`taskrpc: stdout is not being read: ${dropped} log line(s) dropped so far, rather than hold more than ${logBufferBytes} bytes\n`);
+  });
+  return pino({ level, base: undefined, timestamp: isoTime }, destination);
 }
+
+/**
+ * The most log output held while stdout is not read (a stalled pipe or log shipper): past it, lines are dropped
+ * and counted on stderr (at most once every 10 s) rather than held until the process runs out of memory.
+ */
+const logBufferBytes = 16 * 1024 * 1024;
 
 /** pino's isoTime, from the system clock's cheaper ISO text. */
 const isoTime = () => `,"time":"${systemClock()}"`;
