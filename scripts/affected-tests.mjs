@@ -41,10 +41,11 @@ const outsideGraph = [
   { files: /\.(md|mdc)$/u, suites: ["tests/docs/"] },
 ];
 const modules = /\.(ts|mts|cts|js|mjs|cjs)$/u;
-// examples/react is type-checked by the typecheck step and run by npm run test:browser and test:sdk; the other
-// vitest configs are the tiers' own; eslint's is the lint step's.
+// examples/react is type-checked by the typecheck step and run by npm run test:browser and test:sdk; reports/
+// holds what tools wrote (Stryker's incremental file among them); the other vitest configs are the tiers' own;
+// eslint's is the lint step's.
 const readByNoTest =
-  /(\.(txt|png|svg)$|^\.ci\/|^examples\/|^\.gitignore$|^LICENSE|^stryker\.config\.json$|^vitest\.(browser|mutate)\.config\.ts$|^eslint\.config\.js$)/u;
+  /(\.(txt|png|svg)$|^\.ci\/|^examples\/|^\.gitignore$|^reports\/|^LICENSE|^stryker\.config\.json$|^vitest\.(browser|mutate)\.config\.ts$|^eslint\.config\.js$)/u;
 // Set-up that every test runs although no test imports it.
 const everything = /^(tests\/support\/global-setup\.ts|vitest\.config\.ts|tsconfig\.json|package(-lock)?\.json)$/u;
 const sourceRoots = ["src", "sdk/src", "tests", "scripts", "bin", "bench"];

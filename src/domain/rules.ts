@@ -108,6 +108,7 @@ export function updatedTask(
 ): Task {
   assertWritable(project);
   assertVersion(current, input.expectedVersion, `Task ${current.id}`);
+  // Stryker disable next-line StringLiteral: target is null only when input.projectId named a missing project, so the fallback is never read
   if (target === null) throw projectNotFound(input.projectId ?? "");
   if (target) assertWritable(target);
   return changed(

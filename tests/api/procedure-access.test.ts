@@ -175,3 +175,13 @@ describe("at compile time", () => {
     expectTypeOf<MutationContext["repositories"]>().toEqualTypeOf<undefined>();
   });
 });
+
+describe("a refused caller is told what would be accepted", () => {
+  it("no valid token: send one as a Bearer token; a read token on a mutation: use a write token", async () => {
+    const mutation = procedures.find(([, procedure]) => procedure._def.type === "mutation");
+    if (!mutation) throw new Error("the router has no mutation");
+    const [path, procedure] = mutation;
+    expect((await callAndRecord(path, procedure._def.inputs, "none")).failure?.message).toMatch(/Authorization: Bearer <token>/u);
+    expect((await callAndRecord(path, procedure._def.inputs, "read")).failure?.message).toMatch(/needs a write token/u);
+  });
+});

@@ -357,4 +357,10 @@ describe("text is well-formed Unicode without NUL, its length counted in code po
     expect((await client.projects.create.mutate({ name: "😀".repeat(200) })).name).toBe("😀".repeat(200));
     await expectInvalid(client.projects.create.mutate({ name: "😀".repeat(201) }), ["name"]);
   });
+
+  it("says how long a text may be when it is too long", async () => {
+    const client = createTestClient();
+    const error = await expectInvalid(client.projects.create.mutate({ name: "😀".repeat(201) }), ["name"]);
+    expect(error.data?.issues).toEqual([{ path: ["name"], message: "Too big: expected string to have <=200 characters" }]);
+  });
 });

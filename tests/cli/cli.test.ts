@@ -289,12 +289,14 @@ describe("taskrpc tokens", () => {
     await reopened.close();
   });
 
-  it("refuses a taken name, a bad scope or duration with VALIDATION and exit code 2, an unknown name to revoke with exit 1", async () => {
+  it("takes a lifetime of up to 3650 days; refuses a taken name, a bad scope or duration with VALIDATION and exit code 2, an unknown name to revoke with exit 1", async () => {
     expect((await tokens("create", "--name", "deploy", "--scope", "write")).code).toBe(0);
+    expect((await tokens("create", "--name", "decade", "--scope", "read", "--expires-in", "3650d")).code).toBe(0);
     const cases: [string[], number, RegExp][] = [
       [["create", "--name", "deploy", "--scope", "read"], 2, /^VALIDATION: a token named "deploy" exists/u],
       [["create", "--name", "x", "--scope", "admin"], 2, /^VALIDATION: .*Allowed choices are read, write/u],
       [["create", "--name", "x", "--scope", "read", "--expires-in", "soon"], 2, /^VALIDATION: expiresIn: /u],
+      [["create", "--name", "x", "--scope", "read", "--expires-in", "3651d"], 2, /^VALIDATION: expiresIn: At most 3650d/u],
       [["create", "--name", " ", "--scope", "read"], 2, /^VALIDATION: name: /u],
       [["create", "--scope", "read"], 2, /^VALIDATION: .*--name/u],
       [["revoke", "--name", "nobody"], 1, /^NOT_FOUND: no token named "nobody"/u],
@@ -304,7 +306,7 @@ describe("taskrpc tokens", () => {
       expect({ args, code: run.code, stdout: run.stdout }).toEqual({ args, code, stdout: "" });
       expect(run.stderr).toMatch(message);
     }
-    expect(JSON.parse((await tokens("list")).stdout)).toMatchObject([{ name: "deploy", scope: "write" }]);
+    expect(JSON.parse((await tokens("list")).stdout)).toMatchObject([{ name: "decade", scope: "read" }, { name: "deploy", scope: "write" }]);
   });
 
   it("procedure commands need no token, even while tokens exist: the CLI works on the file itself", async () => {

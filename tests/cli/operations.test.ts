@@ -137,6 +137,7 @@ describe("taskrpc export and import", () => {
   it.each([
     ["a bad task (naming it)", { ...header, projects: [project], tasks: [task, { ...task, id: "t2", priority: "someday" }] }, /^VALIDATION: tasks\[1\] \(id t2\): priority: /u],
     ["a completed task without completedAt", { ...header, projects: [project], tasks: [{ ...task, completed: true }] }, /^VALIDATION: tasks\[0\] \(id t1\): completedAt: completedAt must be set exactly when completed is true/u],
+    ["an archived project without archivedAt", { ...header, projects: [{ ...project, archived: true }], tasks: [] }, /^VALIDATION: projects\[0\] \(id p1\): archivedAt: archivedAt must be set exactly when archived is true/u],
     ["a task of a project not in the file", { ...header, projects: [project], tasks: [{ ...task, projectId: "p9" }] }, /^VALIDATION: task t1 names project p9, which is not among the projects before it/u],
     ["a duplicate task id", { ...header, projects: [project], tasks: [task, task] }, /^VALIDATION: task t1 is a duplicate id/u],
     ["a duplicate project id", { ...header, projects: [project, project], tasks: [] }, /^VALIDATION: project p1 is a duplicate id/u],

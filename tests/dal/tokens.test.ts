@@ -125,3 +125,35 @@ describe("access tokens made by another process (sqlite)", () => {
     expect(await server.hasLiveTokens()).toBe(false);
   });
 });
+
+describe("access tokens by the clock (sqlite)", () => {
+  function atTime() {
+    let now = Date.parse("2026-01-01T00:00:00.000Z");
+    const database = openDatabaseCopy({ clock: () => new Date(now).toISOString() });
+    onTestFinished(() => database.close());
+    return { tokens: database.tokens, wait: (ms: number) => (now += ms) };
+  }
+
+  it("works until the instant it expires, not at that instant", async () => {
+    const { tokens, wait } = atTime();
+    const { secret } = await create(tokens, { name: "short", scope: "read", expiresIn: "1m" });
+    wait(60_000 - 1);
+    expect((await tokens.authenticate(secret))?.name).toBe("short");
+    wait(1);
+    expect(await tokens.authenticate(secret)).toBeUndefined();
+  });
+
+  it("records a use again once a full minute has passed since the recorded one", async () => {
+    const { tokens, wait } = atTime();
+    const { secret } = await create(tokens, { name: "ci", scope: "read" });
+    const lastUsed = async () => (await tokens.list())[0]?.lastUsedAt;
+    await tokens.authenticate(secret);
+    expect(await lastUsed()).toBe("2026-01-01T00:00:00.000Z");
+    wait(60_000 - 1);
+    await tokens.authenticate(secret);
+    expect(await lastUsed()).toBe("2026-01-01T00:00:00.000Z");
+    wait(1);
+    await tokens.authenticate(secret);
+    expect(await lastUsed()).toBe("2026-01-01T00:01:00.000Z");
+  });
+});
