@@ -50,8 +50,10 @@ describe("requests the API cannot take as a call", () => {
     }
   });
 
+  // A body over the limit here never ends: were the limit not applied, the request timeout (2 s here, not the
+  // default 10 s) would answer 408, so that the test fails in 2 s (npm run check:proof plants that bug).
   it("a body over the limit is 413, by its declared length, before it is read", async () => {
-    const { url } = await serveInProcess({ maxBodyBytes: 1000 });
+    const { url } = await serveInProcess({ maxBodyBytes: 1000, headersTimeoutMs: 2000, requestTimeoutMs: 2000 });
     const response = await sendRaw(
       url,
       `POST /trpc/projects.create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 200000000\r\n\r\n{"name":`,
@@ -63,7 +65,7 @@ describe("requests the API cannot take as a call", () => {
   });
 
   it("a body over the limit is 413 while it is still arriving, when its length is not declared", async () => {
-    const { url } = await serveInProcess({ maxBodyBytes: 1000 });
+    const { url } = await serveInProcess({ maxBodyBytes: 1000, headersTimeoutMs: 2000, requestTimeoutMs: 2000 });
     const chunk = (text: string) => `${text.length.toString(16)}\r\n${text}\r\n`;
     // The last chunk never comes: the answer must not wait for it.
     const response = await sendRaw(
@@ -177,7 +179,8 @@ describe("malformed requests", () => {
   });
 
   it("Expect: 100-continue gets 413 at once for a body over the limit, and 100 Continue then the answer otherwise", async () => {
-    const { url } = await serveInProcess({ maxBodyBytes: 100 });
+    // 2 s, as above: a limit not applied fails in 2 s.
+    const { url } = await serveInProcess({ maxBodyBytes: 100, headersTimeoutMs: 2000, requestTimeoutMs: 2000 });
     const head = (length: number) =>
       `POST /trpc/projects.create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`;
     expect((await sendRaw(url, head(1000), { keepOpen: true }))?.status).toBe(413);
