@@ -1,6 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import { priorityRank, searchTerms, type LabelUsage, type Priority, type Task, type TaskFilter, type TaskQuery } from "../domain";
 import type { Keyset } from "./cursor";
+import { toTask as taskOf } from "./records";
 
 /**
  * The task reads that must stay fast at a million rows, as SQL chosen per query shape:
@@ -25,22 +26,8 @@ const taskColumns = `"id", "project_id" as "projectId", "title", "description", 
 
 type TaskRow = Omit<Task, "labels" | "completed"> & { labels: string; completed: number };
 
-function toTask(row: TaskRow): Task {
-  return {
-    id: row.id,
-    projectId: row.projectId,
-    title: row.title,
-    description: row.description,
-    priority: row.priority,
-    dueDate: row.dueDate,
-    labels: JSON.parse(row.labels) as string[],
-    completed: row.completed === 1,
-    completedAt: row.completedAt,
-    version: row.version,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
+/** SQLite keeps labels as JSON text and completed as 0/1; the row may carry a sort key beside the task's columns. */
+const toTask = (row: TaskRow): Task => taskOf({ ...row, labels: JSON.parse(row.labels) as string[], completed: row.completed === 1 });
 
 /** SQL with its positional parameters. */
 type Part = { sql: string; params: unknown[] };
