@@ -320,19 +320,26 @@ function callProcedure(procedure: AnyTRPCProcedure, options: CallOptions): Promi
 
 type Call = CallOptions & { input: unknown };
 
+/** What a middleware or the resolver is called with: the call as it stands, this step's input and its `next`. */
+function middlewareOptions(def: ProcedureDef, call: Call, input: unknown, next: (next?: NextOptions) => Promise<MiddlewareResult>) {
+  return {
+    path: call.path,
+    getRawInput: call.getRawInput,
+    ctx: call.ctx,
+    type: call.type,
+    signal: call.signal,
+    batchIndex: call.batchIndex,
+    meta: def.meta,
+    input,
+    next,
+  };
+}
+
 async function step(plan: Plan, def: ProcedureDef, index: number, call: Call): Promise<MiddlewareResult | undefined> {
   if (index >= plan.tail && plan.steps.length > 0) return validatedCall(plan, def, call);
   try {
-    return await plan.middlewares[index]!({
-      path: call.path,
-      getRawInput: call.getRawInput,
-      ctx: call.ctx,
-      type: call.type,
-      signal: call.signal,
-      batchIndex: call.batchIndex,
-      meta: def.meta,
-      input: call.input,
-      next: (next?: NextOptions) =>
+    return await plan.middlewares[index]!(
+      middlewareOptions(def, call, call.input, (next?: NextOptions) =>
         step(plan, def, index + 1, {
           path: call.path,
           getRawInput: next?.getRawInput ?? call.getRawInput,
@@ -342,7 +349,8 @@ async function step(plan: Plan, def: ProcedureDef, index: number, call: Call): P
           batchIndex: call.batchIndex,
           input: next && "input" in next ? next.input : call.input,
         }) as Promise<MiddlewareResult>,
-    });
+      ),
+    );
   } catch (cause) {
     return failed(cause);
   }
@@ -368,17 +376,7 @@ async function validatedCall({ steps }: Plan, def: ProcedureDef, call: Call): Pr
         }
         input = isObject(input) && isObject(parsed) ? { ...input, ...parsed } : parsed;
       } else {
-        data = await def.resolver!({
-          path: call.path,
-          getRawInput: call.getRawInput,
-          ctx: call.ctx,
-          type: call.type,
-          signal: call.signal,
-          batchIndex: call.batchIndex,
-          meta: def.meta,
-          input,
-          next: () => Promise.resolve(failed(new TypeError("No middleware after the resolver"))),
-        });
+        data = await def.resolver!(middlewareOptions(def, call, input, () => Promise.resolve(failed(new TypeError("No middleware after the resolver")))));
       }
     }
   } catch (cause) {
