@@ -18,6 +18,7 @@ import { loadavg } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { init, parse } from "es-module-lexer";
 import { affectedTests } from "./affected-tests.mjs";
+import { checkResident, daemonWanted } from "./check-daemon.mjs";
 
 const all = process.argv.includes("--all");
 const { scripts } = JSON.parse(readFileSync("package.json", "utf8"));
@@ -114,7 +115,7 @@ async function plan() {
     lintable.length === 0
       ? { ...lint, skip: "no changed module" }
       : // --no-warn-ignored: a changed file eslint ignores (dist/, say) is not a warning here.
-        { ...lint, command: `${scripts.lint.replace(/ \.$/u, "")} --no-warn-ignored ${lintable.map(quote).join(" ")}` };
+        { ...lint, command: `${scripts.lint.replace(/ \.$/u, "")} --no-warn-ignored ${lintable.map(quote).join(" ")}`, files: lintable };
   const layersStep = importsChanged(changed) ? layers : { ...layers, skip: "imports unchanged" };
   const tests = await affectedTests(changed);
   // The PostgreSQL half of the contract and property suites (PGlite, about 4x SQLite's time) is the PostgreSQL
@@ -127,6 +128,8 @@ async function plan() {
         name: "test",
         command: `${pglite ? "" : "TEST_PGLITE=off "}vitest run --reporter=dot ${tests.files.map(quote).join(" ")}`,
         scope: `${tests.why}${pglite ? "" : "; PGlite left to test:pg"}`,
+        files: tests.files,
+        pglite,
       };
   return [typecheckStep, lintStep, layersStep, testStep];
 }
@@ -135,19 +138,37 @@ const started = performance.now();
 const steps = await plan();
 const env = { ...process.env, FORCE_COLOR: "1", PATH: [join(process.cwd(), "node_modules", ".bin"), process.env.PATH].join(delimiter) };
 const children = [];
-const results = steps.map((step) =>
-  step.skip
-    ? Promise.resolve({ step, code: 0, output: "" })
-    : new Promise((resolve) => {
-        const child = spawn(step.command, { shell: true, env });
-        children.push(child);
-        let output = "";
-        child.stdout.on("data", (chunk) => (output += chunk));
-        child.stderr.on("data", (chunk) => (output += chunk));
-        child.on("error", (error) => resolve({ step, code: 1, output: String(error), seconds: 0 }));
-        child.on("close", (code) => resolve({ step, code, output, seconds: (performance.now() - started) / 1000 }));
-      }),
-);
+const elapsed = () => (performance.now() - started) / 1000;
+
+function run(step) {
+  return new Promise((resolve) => {
+    const child = spawn(step.command, { shell: true, env });
+    children.push(child);
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("error", (error) => resolve({ step, code: 1, output: String(error), seconds: 0 }));
+    child.on("close", (code) => resolve({ step, code, output, seconds: elapsed() }));
+  });
+}
+
+// Lint and the tests of a change (not check:all's whole `npm test`, nor CI's) go to the resident eslint and
+// vitest (scripts/check-daemon.mjs) when one is up to date, else run cold; the first such check starts one.
+const [lintStep, testStep] = [steps.find((step) => step.name === "lint"), steps.find((step) => step.name === "test")];
+const sent = elapsed();
+const resident =
+  !all && daemonWanted(process.env) && testStep.files
+    ? checkResident({ lint: lintStep.skip ? [] : lintStep.files, tests: testStep.files, pglite: testStep.pglite })
+    : Promise.resolve(undefined);
+const results = steps.map((step) => {
+  if (step.skip) return Promise.resolve({ step, code: 0, output: "" });
+  if (!step.files) return run(step);
+  return resident.then((answer) => {
+    const done = answer?.[step.name];
+    if (!done) return run(step);
+    return { ...done, step: { ...step, scope: `${step.scope ?? `${step.files.length} files`}; resident` }, seconds: sent + done.seconds };
+  });
+});
 
 const timings = [];
 for (const pending of results) {

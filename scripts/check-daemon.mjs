@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// The resident half of `npm run check`: eslint and vitest kept loaded between checks, so a one-file check pays
+// neither's start-up (on a 2-core machine about 1.3 s of CPU for eslint, 1.5-2 s for vitest's config, server and
+// global set-up). `npm run check` starts it in the background when it is not running and uses it from the next
+// check on; `npm run check:all`, `CHECK_DAEMON=off` and CI (`CI` set, unless `CHECK_DAEMON=on`) run both tools cold.
+//   node scripts/check-daemon.mjs [start|stop|status]   (npm run check:daemon -- stop)
+//
+// It answers one check at a time on a Unix socket in node_modules/.cache/check/, which only its owner may open.
+// Nothing goes stale: before each run, every source file whose time or size changed since the last run is dropped
+// from vitest's module cache (the test workers themselves start afresh on every run), and a change to what either
+// tool reads once (its config, the packages, the global set-up, the migrations the template database is made
+// with, this file) makes the daemon exit and that check run cold. It exits after 30 idle minutes too; its log is
+// node_modules/.cache/check/daemon.log.
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const folder = join(root, "node_modules", ".cache", "check");
+const socketPath = join(folder, "daemon.sock");
+const idleMinutes = 30;
+
+// What the daemon reads once; the fingerprint of their times and sizes (with Node's version) must match the
+// client's for it to serve a check.
+const readOnce = [
+  "package.json",
+  "package-lock.json",
+  "node_modules/.package-lock.json",
+  "tsconfig.json",
+  "vitest.config.ts",
+  "eslint.config.js",
+  "tests/support/global-setup.ts",
+  "bin/build-state.mjs",
+  "scripts/check-daemon.mjs",
+  "drizzle",
+];
+// Where the modules vitest's workers import live (the mtime scan before each run).
+const sourceRoots = ["src", "sdk/src", "tests", "scripts", "bin", "bench"];
+
+function stamps(paths) {
+  const found = new Map();
+  for (const path of paths) {
+    const full = join(root, path);
+    const stat = statSync(full, { throwIfNoEntry: false });
+    if (!stat) continue;
+    if (!stat.isDirectory()) {
+      found.set(full, `${stat.mtimeMs}:${stat.size}`);
+      continue;
+    }
+    for (const entry of readdirSync(full, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || entry.parentPath.includes("node_modules")) continue;
+      const file = join(entry.parentPath, entry.name);
+      const { mtimeMs, size } = statSync(file);
+      found.set(file, `${mtimeMs}:${size}`);
+    }
+  }
+  return found;
+}
+
+export function fingerprint() {
+  return [process.version, ...[...stamps(readOnce)].map(([file, stamp]) => `${file}=${stamp}`)].join("\n");
+}
+
+/** Sends one request; resolves to the daemon's answer, or `undefined` when no daemon answers. */
+function ask(message) {
+  return new Promise((done) => {
+    const socket = connect(socketPath);
+    let answer = "";
+    socket.setEncoding("utf8");
+    socket.on("connect", () => socket.write(`${JSON.stringify(message)}\n`));
+    socket.on("data", (chunk) => (answer += chunk));
+    socket.on("end", () => {
+      try {
+        done(JSON.parse(answer));
+      } catch {
+        done(undefined);
+      }
+    });
+    socket.on("error", () => done(undefined));
+  });
+}
+
+export const daemonRunning = async () => (await ask({ ping: true })) !== undefined;
+export const stopDaemon = async () => (await ask({ stop: true })) !== undefined;
+
+/** Whether `npm run check` (not check:all) uses the daemon: unless `CHECK_DAEMON=off`, or in CI unless `CHECK_DAEMON=on`. */
+export const daemonWanted = (env) => env.CHECK_DAEMON !== "off" && (!env.CI || env.CHECK_DAEMON === "on");
+
+/** Starts the daemon in the background; the check that calls this runs cold. */
+export function startDaemon() {
+  mkdirSync(folder, { recursive: true });
+  const log = openSync(join(folder, "daemon.log"), "a");
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "serve"], { cwd: root, detached: true, stdio: ["ignore", log, log] });
+  child.unref();
+  closeSync(log);
+}
+
+/**
+ * Lints `lint` (file paths) and runs the test files `tests` in the daemon. Resolves to `{ lint, test }`, each
+ * `{ code, output, seconds }`, or `undefined` when no daemon is up to date (one is then started for next time).
+ */
+export async function checkResident({ lint, tests, pglite }) {
+  const answer = await ask({ fingerprint: fingerprint(), lint, tests, pglite });
+  if (!answer || answer.stale) startDaemon();
+  return answer?.stale ? undefined : answer;
+}
+
+async function serve() {
+  mkdirSync(folder, { recursive: true });
+  if (existsSync(socketPath)) {
+    if (await daemonRunning()) return; // another daemon serves this tree
+    unlinkSync(socketPath);
+  }
+  const log = (line) => console.info(`${new Date().toISOString()} ${line}`);
+  process.chdir(root);
+  const started = fingerprint();
+  const [{ ESLint }, { createVitest }] = await Promise.all([import("eslint"), import("vitest/node")]);
+  // The lint script's settings (package.json `lint`): the same cache, and any warning fails.
+  const eslint = new ESLint({ cache: true, cacheLocation: "node_modules/.cache/eslint/", errorOnUnmatchedPattern: false });
+  const formatter = await eslint.loadFormatter("stylish");
+  let captured = [];
+  const output = new Writable({
+    write(chunk, _encoding, callback) {
+      captured.push(String(chunk));
+      callback();
+    },
+  });
+  // Vitest pipes each test worker's stdio into it, and pipe() ends the destination when a worker exits; like
+  // process.stdout, this stream outlives them.
+  output.end = () => output;
+  process.env.FORCE_COLOR = "1";
+  const vitest = await createVitest("test", { watch: false, reporters: ["dot"] }, {}, { stdout: output, stderr: output });
+  await vitest.init();
+  let sources = stamps(sourceRoots);
+
+  async function lintFiles(files) {
+    const begun = performance.now();
+    const results = await eslint.lintFiles(files);
+    const problems = results.reduce((sum, result) => sum + result.errorCount + result.warningCount, 0);
+    return { code: problems === 0 ? 0 : 1, output: problems === 0 ? "" : await formatter.format(results), seconds: (performance.now() - begun) / 1000 };
+  }
+
+  async function testFiles(files, pglite) {
+    const begun = performance.now();
+    const now = stamps(sourceRoots);
+    for (const file of new Set([...now.keys(), ...sources.keys()])) if (now.get(file) !== sources.get(file)) vitest.invalidateFile(file);
+    sources = now;
+    // Read by the test files at import: the PostgreSQL half runs only when asked, as `npm test` leaves it out.
+    if (pglite) delete process.env.TEST_PGLITE;
+    else process.env.TEST_PGLITE = "off";
+    captured = [];
+    try {
+      const paths = files.map((file) => join(root, file));
+      const result = await vitest.runTestFiles(paths);
+      // The result holds every module vitest has run since it started; this check is about the ones it asked for.
+      const failed = result.unhandledErrors.length > 0 || result.testModules.some((module) => paths.includes(module.moduleId) && !module.ok());
+      return { code: failed ? 1 : 0, output: captured.join(""), seconds: (performance.now() - begun) / 1000 };
+    } catch (error) {
+      return { code: 1, output: `${captured.join("")}\n${error?.stack ?? error}`, seconds: (performance.now() - begun) / 1000 };
+    }
+  }
+
+  let queue = Promise.resolve();
+  let idle;
+  let runs = 0;
+  const stop = async (why) => {
+    log(`stopping: ${why}`);
+    server.close();
+    await vitest.close();
+    process.exit(0);
+  };
+  const resetIdle = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => void stop(`idle for ${idleMinutes} minutes`), idleMinutes * 60_000);
+  };
+  const server = createServer((socket) => {
+    let request = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk) => {
+      request += chunk;
+      if (!request.endsWith("\n")) return;
+      let message;
+      try {
+        message = JSON.parse(request);
+      } catch {
+        return socket.end(`${JSON.stringify({ error: "not JSON" })}\n`);
+      }
+      queue = queue.then(async () => {
+        resetIdle();
+        if (message.ping) return socket.end(`${JSON.stringify({ pong: true })}\n`);
+        if (message.stop) {
+          socket.end(`${JSON.stringify({ stopped: true })}\n`);
+          return stop("asked to");
+        }
+        if (message.fingerprint !== started || fingerprint() !== started) {
+          socket.end(`${JSON.stringify({ stale: true })}\n`);
+          return stop("a file it reads once changed");
+        }
+        const [lint, test] = await Promise.all([
+          message.lint.length > 0 ? lintFiles(message.lint) : undefined,
+          message.tests.length > 0 ? testFiles(message.tests, message.pglite) : undefined,
+        ]);
+        runs += 1;
+        log(`check ${runs}: lint ${message.lint.length} files, ${message.tests.length} test files, ${test?.code === 0 ? "passed" : "failed"}`);
+        socket.end(`${JSON.stringify({ lint, test })}\n`);
+      });
+    });
+  });
+  process.umask(0o077);
+  server.listen(socketPath, () => log(`serving ${root}`));
+  resetIdle();
+}
+
+const command = process.argv[2];
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (command === "serve") await serve();
+  else if (command === "start") startDaemon();
+  else if (command === "stop") console.info((await stopDaemon()) ? "stopped" : "not running");
+  else if (command === "status") console.info((await daemonRunning()) ? `running (${socketPath})` : "not running");
+  else {
+    console.info("Usage: node scripts/check-daemon.mjs start|stop|status");
+    process.exitCode = command === "--help" ? 0 : 2;
+  }
+}
