@@ -187,5 +187,7 @@ for (const pending of results) {
   const files = /Test Files\s+(\d+) passed/u.exec(output.replace(/\x1b\[[0-9;]*m/gu, ""))?.[1];
   timings.push(`${step.name} ${seconds.toFixed(1)}s${files ? ` (${files} files; ${step.scope})` : step.scope ? ` (${step.scope})` : ""}`);
 }
+const residentCpu = (await resident)?.cpuSeconds;
+if (residentCpu !== undefined) timings.push(`resident CPU ${residentCpu.toFixed(1)}s`);
 const load = loadavg()[0]?.toFixed(2);
 console.info(`check${all ? ":all" : ""} passed in ${((performance.now() - started) / 1000).toFixed(1)}s (${timings.join(", ")}; load ${load})`);
