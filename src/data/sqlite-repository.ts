@@ -38,6 +38,12 @@ import { TaskReads } from "./task-reads";
 
 export type Db = BetterSQLite3Database & { $client: Database };
 
+/** What `make` gives, made at the first call and kept: for statements a connection may never run. */
+export function onFirstUse<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
 type ProjectRow = typeof projects.$inferSelect;
 
 function toProject(row: ProjectRow): Project {
@@ -96,8 +102,7 @@ export class SqliteRepository implements Repository {
 
   /** The statement, prepared on this connection the first time it is asked for. */
   private prepared<P extends unknown[], R = unknown>(sql: string): () => Statement<P, R> {
-    let statement: Statement<P, R> | undefined;
-    return () => (statement ??= this.db.$client.prepare<P, R>(sql));
+    return onFirstUse(() => this.db.$client.prepare<P, R>(sql));
   }
 
   /**
