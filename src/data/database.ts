@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
@@ -136,10 +135,13 @@ export function openDatabase(path: string, options: OpenOptions = {}): TaskDatab
   writer.pragma("synchronous = NORMAL");
   const writeDb = drizzle(writer);
   if (!current) migrate(writeDb, { migrationsFolder });
-  // Made once, on first open, and kept: cursors stay valid across restarts and cannot be forged elsewhere.
-  writeDb.insert(settings).values({ key: "cursor_secret", value: newCursorSecret() }).onConflictDoNothing().run();
-  const stored = writeDb.select({ value: settings.value }).from(settings).where(eq(settings.key, "cursor_secret")).get() as { value: string };
-  const environment = { ...options, cursorSecret: options.cursorSecret ?? stored.value };
+  // Made once, on first open, and kept: cursors stay valid across restarts and cannot be forged elsewhere. Read
+  // first: an open that finds it takes no write lock (and builds no Drizzle query).
+  const storedSecret = writer.prepare<[], string>(`select "value" from "settings" where "key" = 'cursor_secret'`).pluck();
+  if (storedSecret.get() === undefined) {
+    writeDb.insert(settings).values({ key: "cursor_secret", value: newCursorSecret() }).onConflictDoNothing().run();
+  }
+  const environment = { ...options, cursorSecret: options.cursorSecret ?? (storedSecret.get() as string) };
 
   const reader = new Database(file, { readonly: true, fileMustExist: true, verbose });
   reader.pragma("busy_timeout = 5000");
