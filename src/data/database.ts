@@ -1,9 +1,8 @@
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
@@ -59,33 +58,54 @@ function writable(path: string): boolean {
 }
 
 /**
- * Refuses, before changing anything, a file SQLite could open but not serve: a read-only file or folder (SQLite
- * keeps its journal beside the file) would answer reads and fail every write; a schema migrated by a newer build
- * would be misread.
+ * Refuses, before SQLite opens it, a file it could open but not serve: a read-only file or folder (SQLite keeps its
+ * journal beside the file) would answer reads and fail every write. Returns whether the file exists.
  */
-function assertServable(file: string): void {
+function assertWritable(file: string): boolean {
   const shown = resolve(file);
   const folder = dirname(shown);
   if (existsSync(folder) && !writable(folder)) {
     throw new DatabaseRefusedError(`Database folder ${folder} is not writable (SQLite keeps its journal beside ${shown}): make it writable, ${elsewhere}`);
   }
-  if (!existsSync(file)) return;
+  if (!existsSync(file)) return false;
   if (!writable(file)) throw new DatabaseRefusedError(`Database ${shown} is read-only: make it writable (chmod u+w), ${elsewhere}`);
-  const known = new Set(readMigrationFiles({ migrationsFolder }).map((migration) => migration.hash));
-  // Writable, though it only reads: the last connection to close removes the WAL files, a read-only one cannot.
-  const probe = new Database(file, { fileMustExist: true });
-  try {
-    const table = probe.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
-    const applied = table ? (probe.prepare("select hash from __drizzle_migrations").all() as { hash: string }[]) : [];
-    const unknown = applied.filter((row) => !known.has(row.hash)).length;
-    if (unknown > 0) {
-      throw new DatabaseRefusedError(
-        `Database ${shown} has a schema newer than this taskrpc (${unknown} migration(s) it does not know): upgrade taskrpc, ${elsewhere}`,
-      );
-    }
-  } finally {
-    probe.close();
+  return true;
+}
+
+/** The hashes of this build's migrations, and the sizes and times of the files they were read from. */
+let known: { stamp: string; hashes: Set<string> } | undefined;
+
+/**
+ * The hashes of this build's migrations. Reading and hashing every file cost more than the rest of an open: they are
+ * read again only when a file in drizzle/ changed (a test worker or watcher may outlive an edit of a migration).
+ */
+function knownMigrations(): Set<string> {
+  const files = readdirSync(migrationsFolder).filter((name) => name.endsWith(".sql")).map((name) => join(migrationsFolder, name));
+  const stamp = [join(migrationsFolder, "meta", "_journal.json"), ...files]
+    .map((path) => {
+      const stat = statSync(path);
+      return `${path}:${stat.size}:${stat.mtimeMs}`;
+    })
+    .join("|");
+  if (known?.stamp !== stamp) known = { stamp, hashes: new Set(readMigrationFiles({ migrationsFolder }).map((migration) => migration.hash)) };
+  return known.hashes;
+}
+
+/**
+ * Refuses a schema migrated by a newer build (it would be misread), read on the writing connection before anything
+ * is written. Returns whether every migration of this build is applied already.
+ */
+function assertKnownSchema(connection: Database.Database, file: string): boolean {
+  const table = connection.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
+  const applied = table ? (connection.prepare("select hash from __drizzle_migrations").pluck().all() as string[]) : [];
+  const hashes = knownMigrations();
+  const unknown = applied.filter((hash) => !hashes.has(hash)).length;
+  if (unknown > 0) {
+    throw new DatabaseRefusedError(
+      `Database ${resolve(file)} has a schema newer than this taskrpc (${unknown} migration(s) it does not know): upgrade taskrpc, ${elsewhere}`,
+    );
   }
+  return new Set(applied).size === hashes.size;
 }
 
 /**
@@ -96,22 +116,32 @@ function assertServable(file: string): void {
 export function openDatabase(path: string, options: OpenOptions = {}): TaskDatabase {
   const temporary = path === ":memory:" ? mkdtempSync(join(memoryBackedTmp(), "taskrpc-")) : undefined;
   const file = temporary ? join(temporary, "taskrpc.db") : path;
-  assertServable(file);
+  const existed = assertWritable(file);
   mkdirSync(dirname(file), { recursive: true });
 
   const verbose = options.trace && ((sql: unknown) => options.trace?.(String(sql)));
   const writer = new Database(file, { verbose });
   // The busy timeout first: switching to WAL itself needs a lock another process may hold.
   writer.pragma("busy_timeout = 5000");
+  let current: boolean;
+  try {
+    current = existed && assertKnownSchema(writer, file);
+  } catch (error) {
+    writer.close();
+    throw error;
+  }
   writer.pragma("journal_mode = WAL");
   writer.pragma("foreign_keys = ON");
   writer.pragma("synchronous = NORMAL");
   const writeDb = drizzle(writer);
-  migrate(writeDb, { migrationsFolder });
-  // Made once, on first open, and kept: cursors stay valid across restarts and cannot be forged elsewhere.
-  writeDb.insert(settings).values({ key: "cursor_secret", value: newCursorSecret() }).onConflictDoNothing().run();
-  const stored = writeDb.select({ value: settings.value }).from(settings).where(eq(settings.key, "cursor_secret")).get() as { value: string };
-  const environment = { ...options, cursorSecret: options.cursorSecret ?? stored.value };
+  if (!current) migrate(writeDb, { migrationsFolder });
+  // Made once, on first open, and kept: cursors stay valid across restarts and cannot be forged elsewhere. Read
+  // first: an open that finds it takes no write lock (and builds no Drizzle query).
+  const storedSecret = writer.prepare<[], string>(`select "value" from "settings" where "key" = 'cursor_secret'`).pluck();
+  if (storedSecret.get() === undefined) {
+    writeDb.insert(settings).values({ key: "cursor_secret", value: newCursorSecret() }).onConflictDoNothing().run();
+  }
+  const environment = { ...options, cursorSecret: options.cursorSecret ?? (storedSecret.get() as string) };
 
   const reader = new Database(file, { readonly: true, fileMustExist: true, verbose });
   reader.pragma("busy_timeout = 5000");

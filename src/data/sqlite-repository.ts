@@ -38,6 +38,12 @@ import { TaskReads } from "./task-reads";
 
 export type Db = BetterSQLite3Database & { $client: Database };
 
+/** What `make` gives, made at the first call and kept: for statements a connection may never run. */
+export function onFirstUse<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
 type ProjectRow = typeof projects.$inferSelect;
 
 function toProject(row: ProjectRow): Project {
@@ -66,12 +72,19 @@ export class SqliteRepository implements Repository {
   private readonly cursors: CursorCodec;
 
   // The look-ups by id and the statements of the task writes are prepared once per connection, as raw SQL: Drizzle
-  // builds and prepares a query anew on every run, which cost a create more than its SQL did.
-  private readonly projectById: Statement<[string], RawProject>;
-  private readonly insertTask: Statement<unknown[]>;
-  private readonly updateTaskRow: Statement<unknown[]>;
-  private readonly deleteLabels: Statement<[string]>;
-  private readonly insertLabel: Statement<[string, string]>;
+  // builds and prepares a query anew on every run, which cost a create more than its SQL did. Each is prepared on
+  // first use: preparing a task write compiles the counters' triggers into it, and the reading repository never writes.
+  private readonly projectById = this.prepared<[string], RawProject>(`select ${projectColumns} from "projects" where "projects"."id" = ?`);
+  private readonly insertTask = this.prepared<unknown[]>(
+    `insert into "tasks" ("seq", "project_id", "title", "description", "search_text", "priority", "priority_rank", "due_date", "labels",
+      "completed", "completed_at", "version", "created_at", "updated_at", "id", "project_archived") values (null, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+  );
+  private readonly updateTaskRow = this.prepared<unknown[]>(
+    `update "tasks" set "project_id" = ?, "title" = ?, "description" = ?, "search_text" = ?, "priority" = ?, "priority_rank" = ?, "due_date" = ?,
+      "labels" = ?, "completed" = ?, "completed_at" = ?, "version" = ?, "created_at" = ?, "updated_at" = ? where "id" = ?`,
+  );
+  private readonly deleteLabels = this.prepared<[string]>(`delete from "task_labels" where "task_id" = ?`);
+  private readonly insertLabel = this.prepared<[string, string]>(`insert into "task_labels" ("task_id", "label_key") values (?, ?)`);
   /** One transaction function for every write (better-sqlite3 builds one per call of `transaction`). */
   private readonly transaction: Transaction<(work: () => unknown) => unknown>;
   private readonly taskReads: TaskReads;
@@ -83,20 +96,13 @@ export class SqliteRepository implements Repository {
     this.now = environment.clock ?? systemClock;
     this.newId = environment.newId ?? newId;
     this.cursors = new CursorCodec(environment.cursorSecret);
-    const client = db.$client;
-    this.projectById = client.prepare(`select ${projectColumns} from "projects" where "projects"."id" = ?`);
-    this.insertTask = client.prepare(
-      `insert into "tasks" ("seq", "project_id", "title", "description", "search_text", "priority", "priority_rank", "due_date", "labels",
-        "completed", "completed_at", "version", "created_at", "updated_at", "id", "project_archived") values (null, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
-    );
-    this.updateTaskRow = client.prepare(
-      `update "tasks" set "project_id" = ?, "title" = ?, "description" = ?, "search_text" = ?, "priority" = ?, "priority_rank" = ?, "due_date" = ?,
-        "labels" = ?, "completed" = ?, "completed_at" = ?, "version" = ?, "created_at" = ?, "updated_at" = ? where "id" = ?`,
-    );
-    this.deleteLabels = client.prepare(`delete from "task_labels" where "task_id" = ?`);
-    this.insertLabel = client.prepare(`insert into "task_labels" ("task_id", "label_key") values (?, ?)`);
-    this.transaction = client.transaction((work: () => unknown) => work());
-    this.taskReads = new TaskReads(client);
+    this.transaction = db.$client.transaction((work: () => unknown) => work());
+    this.taskReads = new TaskReads(db.$client);
+  }
+
+  /** The statement, prepared on this connection the first time it is asked for. */
+  private prepared<P extends unknown[], R = unknown>(sql: string): () => Statement<P, R> {
+    return onFirstUse(() => this.db.$client.prepare<P, R>(sql));
   }
 
   /**
@@ -108,7 +114,7 @@ export class SqliteRepository implements Repository {
   }
 
   private findProject(id: string): ProjectRecord | undefined {
-    const row = this.projectById.get(id);
+    const row = this.projectById().get(id);
     return row && toProjectRecord(fromRaw(row));
   }
 
@@ -126,7 +132,7 @@ export class SqliteRepository implements Repository {
 
   /** Synchronous, so that a write's transaction can answer with the project it saved. */
   private readProject(id: string): Project {
-    const row = this.projectById.get(id);
+    const row = this.projectById().get(id);
     if (!row) throw projectNotFound(id);
     return fromRaw(row);
   }
@@ -238,15 +244,15 @@ export class SqliteRepository implements Repository {
   async createTask(input: CreateTaskInput): Promise<Task> {
     return this.atomically(() => {
       const task = newTask(this.newId(), this.requireProject(input.projectId), input, this.now());
-      this.insertTask.run(...taskParams(task));
+      this.insertTask().run(...taskParams(task));
       this.saveLabels(task);
       return task;
     });
   }
 
   private saveLabels(task: Task): void {
-    this.deleteLabels.run(task.id);
-    for (const label of task.labels) this.insertLabel.run(task.id, label.toLowerCase());
+    this.deleteLabels().run(task.id);
+    for (const label of task.labels) this.insertLabel().run(task.id, label.toLowerCase());
   }
 
   async updateTask(input: UpdateTaskInput): Promise<Task> {
@@ -267,7 +273,7 @@ export class SqliteRepository implements Repository {
   }
 
   private saveTask(task: Task): void {
-    this.updateTaskRow.run(...taskParams(task));
+    this.updateTaskRow().run(...taskParams(task));
   }
 
   async completeTask(input: TaskChangeInput): Promise<Task> {

@@ -3,7 +3,7 @@ import type Database from "better-sqlite3";
 import { asc, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { expiryOf, isLive, useWorthRecording, type CreateTokenInput, type TokenInfo, type TokenScope } from "../domain";
 import { systemClock, type Clock, type TokenStore } from "./repository";
-import type { Db } from "./sqlite-repository";
+import { onFirstUse, type Db } from "./sqlite-repository";
 import { accessTokens } from "./schema";
 
 /** 256 random bits behind a prefix that says what the string is (and lets secret scanners find leaked ones). */
@@ -21,35 +21,35 @@ type TokenRecord = TokenInfo & { secretHash: string };
 const toInfo = ({ secretHash: _secretHash, ...info }: TokenRecord): TokenInfo => info;
 
 export class SqliteTokenStore implements TokenStore {
-  // Prepared once: every API call asks one of these, and building a Drizzle query costs more than running it.
-  private readonly byHash;
-  private readonly latestLive;
+  // Prepared once, on first use: every API call asks one of these, and building a Drizzle query costs more than
+  // running it; a connection that never checks a token prepares none.
+  private readonly byHash = onFirstUse(() =>
+    this.db.select().from(accessTokens).where(eq(accessTokens.secretHash, sql.placeholder("hash"))).prepare(),
+  );
+  /** The live token that expires last (one that never expires first). */
+  private readonly latestLive = onFirstUse(() =>
+    this.db
+      .select({ expiresAt: accessTokens.expiresAt })
+      .from(accessTokens)
+      .where(or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, sql.placeholder("now"))))
+      .orderBy(sql`${accessTokens.expiresAt} is not null`, desc(accessTokens.expiresAt))
+      .limit(1)
+      .prepare(),
+  );
   /**
    * Token writes by this store: the only writer of tokens on this connection. (SQLite's total_changes() counted
    * every write of the connection, so each task written made the next API call read the tokens again.)
    */
   private ownWrites = 0;
   /** Changes whenever another connection (another process, such as `taskrpc token create`) commits. */
-  private readonly otherWrites;
+  private readonly otherWrites = onFirstUse(() => this.db.$client.prepare("pragma data_version").pluck());
   /** Whether a token is live, as last read; until when that holds (null: no live token expires); when last checked. */
   private live: { own: number; other: number; checkedAt: number; live: boolean; until: string | null } | undefined;
 
   constructor(
     private readonly db: Db & { $client: Database.Database },
     private readonly now: Clock = systemClock,
-  ) {
-    this.byHash = db.select().from(accessTokens).where(eq(accessTokens.secretHash, sql.placeholder("hash"))).prepare();
-    const live = or(isNull(accessTokens.expiresAt), gt(accessTokens.expiresAt, sql.placeholder("now")));
-    // The live token that expires last (one that never expires first).
-    this.latestLive = db
-      .select({ expiresAt: accessTokens.expiresAt })
-      .from(accessTokens)
-      .where(live)
-      .orderBy(sql`${accessTokens.expiresAt} is not null`, desc(accessTokens.expiresAt))
-      .limit(1)
-      .prepare();
-    this.otherWrites = db.$client.prepare("pragma data_version").pluck();
-  }
+  ) {}
 
   async create(input: CreateTokenInput): Promise<{ token: TokenInfo; secret: string } | "name-taken"> {
     const secret = newTokenSecret();
@@ -77,7 +77,7 @@ export class SqliteTokenStore implements TokenStore {
 
   async authenticate(secret: string): Promise<{ name: string; scope: TokenScope } | undefined> {
     const presented = hashTokenSecret(secret);
-    const row = this.byHash.get({ hash: presented });
+    const row = this.byHash().get({ hash: presented });
     const now = this.now();
     if (!row || !sameHash(row.secretHash, presented) || !isLive(row, now)) return undefined;
     if (useWorthRecording(row.lastUsedAt, now)) {
@@ -100,7 +100,7 @@ export class SqliteTokenStore implements TokenStore {
       const at = Date.parse(now);
       // Stryker disable next-line ConditionalExpression,ArithmeticOperator: a cache; bypassing it reads the same answer from the database
       if (at - known.checkedAt < 1_000) return known.live;
-      const other = this.otherWrites.get() as number;
+      const other = this.otherWrites().get() as number;
       // Stryker disable next-line ConditionalExpression,BlockStatement: a cache; bypassing it reads the same answer from the database
       if (other === known.other) {
         known.checkedAt = at;
@@ -108,8 +108,8 @@ export class SqliteTokenStore implements TokenStore {
       }
     }
     // Read before the tokens, so that a commit in between is seen at the next check.
-    const other = this.otherWrites.get() as number;
-    const latest = this.latestLive.get({ now });
+    const other = this.otherWrites().get() as number;
+    const latest = this.latestLive().get({ now });
     this.live = { own, other, checkedAt: Date.parse(now), live: latest !== undefined, until: latest?.expiresAt ?? null };
     return this.live.live;
   }

@@ -169,6 +169,18 @@ describe("taskrpc commands on a database", () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ title: "Buy milk" });
   });
 
+  it("runs two commands started at once in one process each on its own --db", async () => {
+    const other = join(dir, "other.db");
+    const names = (run: Run) => (JSON.parse(run.stdout) as { items: Project[] }).items.map((project) => project.name);
+    const [created, listed] = await Promise.all([
+      taskrpc(["--db", other, "projects", "create", "--name", "Elsewhere"]),
+      taskrpc(["--db", db, "projects", "list"]),
+    ]);
+    expect(created).toMatchObject({ code: 0, stderr: "" });
+    expect(names(listed)).toEqual(["Home", "Work"]);
+    expect(names(await taskrpc(["--db", other, "projects", "list"]))).toEqual(["Elsewhere"]);
+  });
+
   it("filters by one --project-id, or by several when it is repeated", async () => {
     expect(titles(await json<Page>("tasks", "list", "--project-id", home.id)).sort()).toEqual(["Buy milk", "Call Bob"]);
     const both = await json<Page>("tasks", "list", "--project-id", home.id, "--project-id", work.id);
