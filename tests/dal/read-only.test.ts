@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import type { PgStore } from "../../src/data/pg/open";
 import { projects } from "../../src/data/pg/schema";
 import { openPgliteStore } from "../support/pglite";
@@ -10,7 +10,9 @@ import { openTestPostgres, testDatabaseUrl } from "../support/postgres";
  */
 const stores: { name: string; open: () => Promise<PgStore> }[] = [
   ...(process.env.TEST_PGLITE === "off" ? [] : [{ name: "pglite", open: () => openPgliteStore({}) }]),
-  ...(testDatabaseUrl ? [{ name: "postgres", open: () => openTestPostgres() }] : []),
+  // The server's template database is made by test:pg's set-up (vitest.pg.config.ts): npm test leaves this case to it,
+  // even with TEST_DATABASE_URL set.
+  ...(testDatabaseUrl && inject("postgresTemplate") ? [{ name: "postgres", open: () => openTestPostgres() }] : []),
 ];
 
 describe.runIf(stores.length > 0)("the read view's connection", () => {

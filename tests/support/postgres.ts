@@ -145,3 +145,16 @@ export async function openTestPostgres(environment: Environment = {}): Promise<P
   onTestFinished(close);
   return { ...store, close, path: url };
 }
+
+/** What a session of the read pool (openPostgres's, from `url`) has for read-only transactions and the statement timeout. */
+export async function readPoolSettings(url: string): Promise<{ readOnly: string; timeout: string }> {
+  const pool = new pg.Pool(readOnlyPoolConfig(url, 1));
+  try {
+    const { rows } = await pool.query<{ readOnly: string; timeout: string }>(
+      `select current_setting('default_transaction_read_only') as "readOnly", current_setting('statement_timeout') as "timeout"`,
+    );
+    return rows[0] as { readOnly: string; timeout: string };
+  } finally {
+    await pool.end();
+  }
+}

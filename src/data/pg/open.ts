@@ -6,6 +6,7 @@ import { readMigrationFiles } from "drizzle-orm/migrator";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { parse, parseIntoClientConfig } from "pg-connection-string";
 import { newCursorSecret } from "../cursor";
 import type { Portability } from "../portability";
 import type { Environment, Repositories } from "../repository";
@@ -76,7 +77,10 @@ export async function cursorSecretOf(db: PgDb): Promise<string> {
  * PostgreSQL refuses a write there (SQLSTATE 25006), and a read needs no transaction of its own.
  */
 export function readOnlyPoolConfig(url: string, max: number): pg.PoolConfig {
-  return { connectionString: url, max, options: "-c default_transaction_read_only=on" };
+  // node-postgres lets a connection string's own `options` replace the config's, which would drop the read-only
+  // setting: the URL is parsed as node-postgres parses it, and its options kept beside this one.
+  const own = parse(url).options;
+  return { ...parseIntoClientConfig(url), max, options: [own, "-c default_transaction_read_only=on"].filter(Boolean).join(" ") };
 }
 
 /**
