@@ -12,15 +12,21 @@
 // with, this file) makes the daemon exit and that check run cold. It exits after 30 idle minutes too; its log is
 // node_modules/.cache/check/daemon.log.
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const folder = join(root, "node_modules", ".cache", "check");
-const socketPath = join(folder, "daemon.sock");
+// A Unix socket's path must fit in about 100 bytes: in a deeply nested clone it lives in the temporary folder.
+const socketPath = [join(folder, "daemon.sock")].map((path) =>
+  path.length < 100 ? path : join(tmpdir(), `taskrpc-check-${createHash("sha256").update(root).digest("hex").slice(0, 16)}.sock`),
+)[0];
+const startedMarker = join(folder, "daemon.started");
 const idleMinutes = 30;
 
 // What the daemon reads once; the fingerprint of their times and sizes (with Node's version) must match the
@@ -89,9 +95,15 @@ export const stopDaemon = async () => (await ask({ stop: true })) !== undefined;
 /** Whether `npm run check` (not check:all) uses the daemon: unless `CHECK_DAEMON=off`, or in CI unless `CHECK_DAEMON=on`. */
 export const daemonWanted = (env) => env.CHECK_DAEMON !== "off" && (!env.CI || env.CHECK_DAEMON === "on");
 
-/** Starts the daemon in the background; the check that calls this runs cold. */
+/**
+ * Starts the daemon in the background; the check that calls this runs cold. Not again within a minute of the last
+ * start: one may still be loading, or failing (its log says why), and each costs a few seconds of CPU.
+ */
 export function startDaemon() {
   mkdirSync(folder, { recursive: true });
+  const last = statSync(startedMarker, { throwIfNoEntry: false });
+  if (last && Date.now() - last.mtimeMs < 60_000) return;
+  writeFileSync(startedMarker, "");
   const log = openSync(join(folder, "daemon.log"), "a");
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "serve"], { cwd: root, detached: true, stdio: ["ignore", log, log] });
   child.unref();
@@ -215,6 +227,7 @@ async function serve() {
     });
   });
   process.umask(0o077);
+  server.on("error", (error) => void stop(`the socket failed: ${error.message}`));
   server.listen(socketPath, () => log(`serving ${root}`));
   resetIdle();
 }
