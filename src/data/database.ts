@@ -89,12 +89,12 @@ function assertServable(file: string): void {
 }
 
 /**
- * Each connection's page cache, in KiB when negative: SQLite's own default (2 MB), not better-sqlite3's 16 MB, which
- * the server's two connections filled under load to about 30 MB of its resident memory (npm run bench:rss). The
- * file's pages stay in the OS's cache all the same, and a connection's cache is emptied anyway whenever another one
- * has written, so the larger cache bought little.
+ * The writing connection's page cache, in KiB when negative: SQLite's own default (2 MB), not better-sqlite3's 16 MB,
+ * which it filled under load to about 14 MB of the server's resident memory (npm run bench:rss) for no faster writes
+ * at a million tasks (npm run bench:scale -- --writes). The reading connection keeps 16 MB: with 2 MB, reads that
+ * touch many pages (a rare word's or label's matches) took 1.3 to 2 times as long.
  */
-const pageCacheSize = -2000;
+const writerPageCacheSize = -2000;
 
 /**
  * Opens (creating and migrating) the SQLite database at `path`. Writes go through one connection;
@@ -114,7 +114,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): TaskDatab
   writer.pragma("journal_mode = WAL");
   writer.pragma("foreign_keys = ON");
   writer.pragma("synchronous = NORMAL");
-  writer.pragma(`cache_size = ${pageCacheSize}`);
+  writer.pragma(`cache_size = ${writerPageCacheSize}`);
   const writeDb = drizzle(writer);
   migrate(writeDb, { migrationsFolder });
   // Made once, on first open, and kept: cursors stay valid across restarts and cannot be forged elsewhere.
@@ -124,7 +124,6 @@ export function openDatabase(path: string, options: OpenOptions = {}): TaskDatab
 
   const reader = new Database(file, { readonly: true, fileMustExist: true, verbose });
   reader.pragma("busy_timeout = 5000");
-  reader.pragma(`cache_size = ${pageCacheSize}`);
 
   return {
     path: file,
