@@ -1,7 +1,7 @@
 // Memory of taskrpc's server under sustained load: `taskrpc serve` (the built bin, as users run it, logging every
 // request, to /dev/null here) on a seeded database, then runs of mixed calls from wrk (point reads, batches, lists,
-// searches, creates, a 404), printing the server's RSS after each, so growth between runs shows. Run
-// `npm run build` first: the bin runs dist/.
+// searches, creates, a 404), printing the server's RSS after each and what it is made of, so growth between runs
+// shows. Run `npm run build` first: the bin runs dist/.
 //   npm run bench:rss -- --db FILE [--requests 300000] [--runs 2] [--connections 32] [--code DIR]
 // The creates add tasks to FILE (about a tenth of the calls).
 import { execFileSync, spawn } from "node:child_process";
@@ -100,7 +100,26 @@ for (let tries = 0; ; tries++) {
 }
 const cores = availableParallelism();
 execFileSync("taskset", ["-a", "-p", "-c", "0", String(child.pid)], { stdio: "ignore" });
-const rss = () => `${(Number(/VmRSS:\s+(\d+)/u.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1]) / 1024).toFixed(0)} MB`;
+// RSS and what it is made of, from the kernel's map of the process: the executable and libraries (file-backed),
+// malloc's main heap (SQLite's page caches and statements, among others: "[heap]"), and the other anonymous
+// memory (mostly V8's heap, and threads' malloc arenas).
+const rss = () => {
+  let total = 0;
+  let anonymous = 0;
+  let heap = 0;
+  let inHeap = false;
+  for (const line of readFileSync(`/proc/${child.pid}/smaps`, "utf8").split("\n")) {
+    const kB = Number(/^\w+:\s+(\d+) kB/u.exec(line)?.[1]);
+    if (/^[\da-f]+-[\da-f]+ /u.test(line)) inHeap = line.endsWith("[heap]");
+    else if (line.startsWith("Rss:")) {
+      total += kB;
+      if (inHeap) heap += kB;
+    } else if (line.startsWith("Anonymous:")) anonymous += kB;
+  }
+  const mb = (kB: number) => `${(kB / 1024).toFixed(0)} MB`;
+  const status = Number(/VmRSS:\s+(\d+)/u.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1]);
+  return `${mb(status)} (file-backed ${mb(total - anonymous)}, malloc's main heap ${mb(heap)}, other anonymous ${mb(anonymous - heap)})`;
+};
 const load = () => loadavg().map((value) => value.toFixed(2)).join(" ");
 
 console.info(`${calls.length} kinds of call, ${requests} calls a run, ${values.connections} connections; load average ${load()} on ${cores} cores`);

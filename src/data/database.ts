@@ -109,6 +109,14 @@ function assertKnownSchema(connection: Database.Database, file: string): boolean
 }
 
 /**
+ * The writing connection's page cache, in KiB when negative: SQLite's own default (2 MB), not better-sqlite3's 16 MB,
+ * which it filled under load to about 14 MB of the server's resident memory (npm run bench:rss) for no faster writes
+ * at a million tasks (npm run bench:scale -- --writes). The reading connection keeps 16 MB: with 2 MB, reads that
+ * touch many pages (a rare word's or label's matches) took 1.3 to 2 times as long.
+ */
+const writerPageCacheSize = -2000;
+
+/**
  * Opens (creating and migrating) the SQLite database at `path`. Writes go through one connection;
  * reads go through a second, read-only one, so a query cannot change data even by mistake.
  * `:memory:` gives a private temporary file, removed on close, since both connections must see it.
@@ -133,6 +141,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): TaskDatab
   writer.pragma("journal_mode = WAL");
   writer.pragma("foreign_keys = ON");
   writer.pragma("synchronous = NORMAL");
+  writer.pragma(`cache_size = ${writerPageCacheSize}`);
   const writeDb = drizzle(writer);
   if (!current) migrate(writeDb, { migrationsFolder });
   // Made once, on first open, and kept: cursors stay valid across restarts and cannot be forged elsewhere. Read
