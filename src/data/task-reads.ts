@@ -78,6 +78,9 @@ export class TaskReads {
   private statement(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
+      // The SQL's shape follows the filter (how many projects, labels and terms), so callers could make it grow
+      // without end: past a bound it starts again, costing a few re-preparations.
+      if (this.statements.size >= 2_000) this.statements.clear();
       statement = this.client.prepare(sql);
       this.statements.set(sql, statement);
     }
