@@ -23,9 +23,8 @@ import { fileURLToPath } from "node:url";
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const folder = join(root, "node_modules", ".cache", "check");
 // A Unix socket's path must fit in about 100 bytes: in a deeply nested clone it lives in the temporary folder.
-const socketPath = [join(folder, "daemon.sock")].map((path) =>
-  path.length < 100 ? path : join(tmpdir(), `taskrpc-check-${createHash("sha256").update(root).digest("hex").slice(0, 16)}.sock`),
-)[0];
+const inTree = join(folder, "daemon.sock");
+const socketPath = inTree.length < 100 ? inTree : join(tmpdir(), `taskrpc-check-${createHash("sha256").update(root).digest("hex").slice(0, 16)}.sock`);
 const startedMarker = join(folder, "daemon.started");
 const idleMinutes = 30;
 const maxRuns = 100;
@@ -210,7 +209,7 @@ async function serve() {
           socket.end(`${JSON.stringify({ stopped: true })}\n`);
           return stop("asked to");
         }
-        if (message.fingerprint !== started || fingerprint() !== started) {
+        if (message.fingerprint !== started) {
           socket.end(`${JSON.stringify({ stale: true })}\n`);
           return stop("a file it reads once changed");
         }

@@ -34,15 +34,10 @@ import { systemClock, type Clock, type Environment, type Repository } from "./re
 import { toProjectRecord, toTaskRow } from "./records";
 import { projects, tasks } from "./schema";
 import { taskSortKey } from "./task-order";
+import { onFirstUse } from "./first-use";
 import { TaskReads } from "./task-reads";
 
 export type Db = BetterSQLite3Database & { $client: Database };
-
-/** What `make` gives, made at the first call and kept: for statements a connection may never run. */
-export function onFirstUse<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= make());
-}
 
 type ProjectRow = typeof projects.$inferSelect;
 

@@ -1,6 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import { priorityRank, searchTerms, type LabelUsage, type Priority, type Task, type TaskFilter, type TaskQuery } from "../domain";
 import type { Keyset } from "./cursor";
+import { onFirstUse } from "./first-use";
 import { toTask as taskOf } from "./records";
 
 /**
@@ -71,7 +72,8 @@ function countable(filter: TaskFilter): boolean {
 export class TaskReads {
   private readonly statements = new Map<string, Statement>();
   private readonly trigramCounts = new Map<string, number>();
-  private byId: Statement | undefined;
+  // Kept at hand, not in `statements`: a batch of gets looks it up once a call, and a Map look-up hashes its long SQL text each time.
+  private readonly byId = onFirstUse(() => this.client.prepare(`select ${taskColumns} from "tasks" where "id" = ?`));
 
   constructor(private readonly client: Database) {}
 
@@ -252,9 +254,7 @@ export class TaskReads {
 
   /** One task by id: the point read every get, update and batch of gets makes, without Drizzle's row mapping. */
   get(id: string): Task | undefined {
-    // Kept at hand: a batch of gets looks it up once a call, and a Map look-up hashes its long SQL text each time.
-    this.byId ??= this.client.prepare(`select ${taskColumns} from "tasks" where "id" = ?`);
-    const row = this.byId.get(id) as TaskRow | undefined;
+    const row = this.byId().get(id) as TaskRow | undefined;
     return row && toTask(row);
   }
 

@@ -3,7 +3,8 @@ import type Database from "better-sqlite3";
 import { asc, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { expiryOf, isLive, useWorthRecording, type CreateTokenInput, type TokenInfo, type TokenScope } from "../domain";
 import { systemClock, type Clock, type TokenStore } from "./repository";
-import { onFirstUse, type Db } from "./sqlite-repository";
+import { onFirstUse } from "./first-use";
+import type { Db } from "./sqlite-repository";
 import { accessTokens } from "./schema";
 
 /** 256 random bits behind a prefix that says what the string is (and lets secret scanners find leaked ones). */

@@ -19,6 +19,8 @@ import {
 import { implementations } from "./implementations";
 
 const rank = { low: 0, normal: 1, high: 2, urgent: 3 } as const;
+/** Every sort the API takes: each key in each direction. */
+const everySort = taskSortKeys.flatMap((by) => (["asc", "desc"] as const).map((dir) => ({ by, dir })));
 
 const compare = <T extends string | number>(a: T, b: T): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -122,7 +124,7 @@ describe.each(implementations)("tasks.list order and paging ($name)", ({ open, o
 
     describe("on tasks with ties in every key", () => {
       const seeded = seededOnce();
-      it.each(taskSortKeys.flatMap((by) => (["asc", "desc"] as const).map((dir) => ({ by, dir }))))(
+      it.each(everySort)(
         "by $by $dir, ties broken by id",
         async ({ by, dir }) => {
           const { write, tasks } = seeded();
@@ -135,7 +137,7 @@ describe.each(implementations)("tasks.list order and paging ($name)", ({ open, o
   describe("paging", () => {
     describe("on tasks with ties in every key", () => {
       const seeded = seededOnce();
-      it.each(taskSortKeys.flatMap((by) => (["asc", "desc"] as const).map((dir) => ({ by, dir }))))(
+      it.each(everySort)(
         "by $by $dir returns every row exactly once, in order, with any limit",
         async ({ by, dir }) => {
           const { write, tasks } = seeded();
