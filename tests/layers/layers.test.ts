@@ -28,7 +28,9 @@ async function violationsAfterPlanting(planted: Record<string, string>): Promise
   for (const [file, line] of Object.entries(planted)) appendFileSync(join(copy, file), `${line}\n`);
   try {
     const config = createRequire(import.meta.url)(join(copy, ".dependency-cruiser.cjs")) as { forbidden: object[]; options: object };
-    const result = await cruise(["src"], { ...config.options, baseDir: copy, ruleSet: { forbidden: config.forbidden }, validate: true } as never);
+    // Only the planted files and what they import directly: a breach is an import of theirs.
+    const options = { ...config.options, baseDir: copy, maxDepth: 1, ruleSet: { forbidden: config.forbidden }, validate: true };
+    const result = await cruise(Object.keys(planted), options as never);
     return (result.output as ICruiseResult).summary.violations.map((violation) => ({
       rule: violation.rule.name,
       from: violation.from,
@@ -39,13 +41,9 @@ async function violationsAfterPlanting(planted: Record<string, string>): Promise
   }
 }
 
-// Each cruise covers the whole tree: seconds, not milliseconds, on a busy two-core machine. The breaches are
-// planted together, in different files, and cruised once; each must still be named by its own rule.
+// The breaches are planted together, in different files, and cruised once; each must still be named by its own
+// rule. That the tree as it is breaks none is `npm run layers`' job (a cruise of the whole tree).
 describe("layer rules", { timeout: 20_000 }, () => {
-  it("the tree as it is breaks none", async () => {
-    expect(await violationsAfterPlanting({})).toEqual([]);
-  });
-
   let violations: Violation[] = [];
   beforeAll(async () => {
     violations = await violationsAfterPlanting({
