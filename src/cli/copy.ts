@@ -76,6 +76,13 @@ async function copy(context: OperationsContext, options: { from: string; to: str
       );
     }
     summary(context, { copy: shown(options.from), to: shown(options.to), projects: counts.projects, tasks: counts.tasks, labels: labels.size, checked: true });
+    // Tokens stay behind (they are the source's grants), and with none a server answers anyone who reaches it.
+    if ((await source.tokens.hasLiveTokens()) && !(await target.tokens.hasLiveTokens())) {
+      context.stderr(
+        `TOKENS_NOT_COPIED: ${shown(options.from)} requires access tokens; ${shown(options.to)} has none, so a server on it answers ` +
+          `without one (on a loopback address only) until you create one: taskrpc ${isPostgresUrl(options.to) ? "--database-url URL" : `--db ${options.to}`} tokens create --name NAME --scope write\n`,
+      );
+    }
   } finally {
     await target?.close();
     await source.close();

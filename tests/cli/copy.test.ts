@@ -59,6 +59,26 @@ describe("taskrpc copy between SQLite files", () => {
     expect(await exported(to)).toEqual(await exported(from));
   });
 
+  it("says when the source requires access tokens and the copy does not, since a server on it would answer anyone", async () => {
+    const from = file("db");
+    await seed(from);
+    expect((await taskrpc(["--db", from, "tokens", "create", "--name", "ci", "--scope", "read"])).code).toBe(0);
+    const to = databaseFile();
+    const run = await taskrpc(["copy", "--from", from, "--to", to]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      `TOKENS_NOT_COPIED: ${from} requires access tokens; ${to} has none, so a server on it answers without one (on a loopback address only) ` +
+        `until you create one: taskrpc --db ${to} tokens create --name NAME --scope write\n`,
+    );
+    // Nothing to say when the target has a token of its own, or the source none.
+    const guarded = databaseFile();
+    expect((await taskrpc(["--db", guarded, "tokens", "create", "--name", "ci", "--scope", "read"])).code).toBe(0);
+    expect((await taskrpc(["copy", "--from", from, "--to", guarded])).stderr).toBe("");
+    const open = file("db");
+    await seed(open);
+    expect((await taskrpc(["copy", "--from", open, "--to", databaseFile()])).stderr).toBe("");
+  });
+
   it("refuses a target holding data, and leaves it as it was", async () => {
     const from = file("db");
     await seed(from);
