@@ -9,12 +9,16 @@
 // --baseline DIR adds a fourth server: taskrpc from another checkout (DIR, e.g. `git worktree add DIR main`), so a
 // change is measured against the code before it in the same run. --database-url adds taskrpc on a PostgreSQL copy
 // of the same data (the PostgreSQL server itself runs wherever its OS puts it).
+// Every server runs compiled as `npm run build` compiles the service (esbuild, bundling the project's own modules),
+// not through tsx, whose keepNames option wraps every function made at run time in a call that sets its name.
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
+import { build, type Plugin } from "esbuild";
 import { openDatabase } from "../src/data";
 import { createProjectInput, createTaskInput } from "../src/domain";
 import { copyToPostgres } from "./copy-to-postgres";
@@ -45,9 +49,10 @@ const loadCore = cores > 1 ? "1" : "0";
 
 const dir = mkdtempSync(join(tmpdir(), "taskrpc-bench-http-"));
 const children: ChildProcess[] = [];
+const compiledDirs: string[] = [];
 process.on("exit", () => {
   for (const child of children) child.kill();
-  rmSync(dir, { recursive: true, force: true });
+  for (const folder of [dir, ...compiledDirs]) rmSync(folder, { recursive: true, force: true });
 });
 
 // The database: tasks over 20 projects; lists read the first project, creates go to the last (so lists stay alike).
@@ -104,10 +109,43 @@ if (databaseUrl) {
 type Usage = { cpu: NodeJS.CpuUsage; rss: number };
 type Server = { name: string; url: string; child: ChildProcess; usage(): Promise<Usage> };
 
-type Where = { script?: URL; path?: string; postgresUrl?: string };
-async function start(name: string, kind: string, execArgv: string[], where: Where = {}): Promise<Server> {
-  const { script = new URL("./http-server.ts", import.meta.url), path = databasePath, postgresUrl } = where;
-  const child = fork(script, [kind, path, ...(postgresUrl ? [postgresUrl] : [])], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+/** src/server/http.ts gets tRPC's stock Node adapter (bench/stock-handler.ts) in place of the lean handler. */
+const stockAdapter: Plugin = {
+  name: "stock-adapter",
+  setup(build) {
+    // A Go regular expression (esbuild's), so without the u flag.
+    build.onResolve({ filter: /^\.\/trpc-handler$/ }, ({ importer }) =>
+      importer.endsWith(`${sep}src${sep}server${sep}http.ts`) ? { path: fileURLToPath(new URL("./stock-handler.ts", import.meta.url)) } : undefined,
+    );
+  },
+};
+
+/**
+ * bench/http-server.ts of the checkout at `root`, compiled into a folder of that checkout one level down (as dist/
+ * is: the code finds drizzle/ and node_modules from there), removed at exit.
+ */
+async function compiled(root: string, plugins: Plugin[] = []): Promise<URL> {
+  const folder = mkdtempSync(join(root, ".bench-http-"));
+  compiledDirs.push(folder);
+  const outfile = join(folder, "http-server.mjs");
+  await build({
+    entryPoints: [join(root, "bench", "http-server.ts")],
+    outfile,
+    bundle: true,
+    packages: "external",
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    plugins,
+    logLevel: "error",
+  });
+  return new URL(`file://${outfile}`);
+}
+
+type Where = { path?: string; postgresUrl?: string };
+async function start(name: string, kind: string, script: URL, where: Where = {}): Promise<Server> {
+  const { path = databasePath, postgresUrl } = where;
+  const child = fork(script, [kind, path, ...(postgresUrl ? [postgresUrl] : [])], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   children.push(child);
   const url = await new Promise<string>((resolve, reject) => {
     child.once("message", (message) => resolve((message as { url: string }).url));
@@ -123,13 +161,18 @@ async function start(name: string, kind: string, execArgv: string[], where: Wher
   return { name, url, child, usage };
 }
 
-const tsx = ["--import", "tsx"];
+const root = fileURLToPath(new URL("..", import.meta.url));
+const [server, stockServer, baselineServer] = await Promise.all([
+  compiled(root),
+  compiled(root, [stockAdapter]),
+  values.baseline ? compiled(resolve(values.baseline)) : undefined,
+]);
 const servers = [
-  await start("bare", "bare", tsx),
-  await start("stock tRPC", "taskrpc", [...tsx, "--import", new URL("./stock-adapter.mjs", import.meta.url).pathname]),
-  await start("taskrpc", "taskrpc", tsx),
-  ...(values.baseline ? [await start("baseline", "taskrpc", tsx, { script: new URL(`file://${resolve(values.baseline, "bench/http-server.ts")}`), path: baselinePath })] : []),
-  ...(databaseUrl ? [await start("taskrpc on PostgreSQL", "taskrpc", tsx, { postgresUrl: databaseUrl })] : []),
+  await start("bare", "bare", server),
+  await start("stock tRPC", "taskrpc", stockServer),
+  await start("taskrpc", "taskrpc", server),
+  ...(baselineServer ? [await start("baseline", "taskrpc", baselineServer, { path: baselinePath })] : []),
+  ...(databaseUrl ? [await start("taskrpc on PostgreSQL", "taskrpc", server, { postgresUrl: databaseUrl })] : []),
 ];
 
 const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
