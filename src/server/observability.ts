@@ -54,8 +54,8 @@ type RequestRecord = {
   batch: boolean;
   /** Procedures called, in order (a batch has several). */
   procedures: string[];
-  /** The reason of each failed procedure, and of a refusal of the whole request. */
-  reasons: Map<string, string>;
+  /** The reason of each failed procedure (made at the first failure), and of a refusal of the whole request. */
+  reasons?: Map<string, string>;
   reason?: string;
   tokenName?: string;
 };
@@ -73,7 +73,7 @@ export function noteProcedures(req: IncomingMessage, procedures: string[]): void
 export function noteFailure(req: IncomingMessage, reason: string, procedure?: string): void {
   const record = records.get(req);
   if (!record) return;
-  if (procedure !== undefined) record.reasons.set(procedure, reason);
+  if (procedure !== undefined) (record.reasons ??= new Map()).set(procedure, reason);
   record.reason ??= reason;
 }
 
@@ -166,10 +166,10 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
     if (!child) counters.set(key, (child = requests.labels({ procedure, reason, status })));
     return child;
   }
-  function time(procedure: string, seconds: number) {
+  function timerOf(procedure: string) {
     let child = timers.get(procedure);
     if (!child) timers.set(procedure, (child = duration.labels({ procedure })));
-    child.observe(seconds);
+    return child;
   }
 
   function finish(req: IncomingMessage, res: ServerResponse, record: RequestRecord, started: bigint) {
@@ -178,22 +178,29 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
     const status = res.statusCode;
     const batch = record.procedures.length > 1 || record.batch;
     // In a batch where some calls failed, the others succeeded; otherwise a refusal is the whole request's.
-    const reasonOf = (procedure: string) =>
-      record.reasons.get(procedure) ?? (record.reasons.size > 0 ? "OK" : record.reason) ?? (status < 400 ? "OK" : undefined);
+    const { reasons } = record;
+    const whole = (reasons ? "OK" : record.reason) ?? (status < 400 ? "OK" : status < 500 ? "VALIDATION" : "INTERNAL");
     const statusLabel = String(status);
-    // Calls counted alike in a row (a batch of one procedure) are counted at once: one increment is a label hash.
+    // Calls counted alike in a row (a batch of one procedure) are counted at once (one increment is a label hash),
+    // and their counter and timer looked up once.
     let run: Counter.Internal | undefined;
     let runLength = 0;
+    let timer: Histogram.Internal<"procedure"> | undefined;
+    let lastProcedure: string | undefined;
     for (const procedure of record.procedures.length > 0 ? record.procedures : ["none"]) {
-      const label = record.procedures.length > 0 ? labelOf(procedure) : "none";
-      const child = counter(label, reasonOf(procedure) ?? (status < 500 ? "VALIDATION" : "INTERNAL"), statusLabel);
-      if (child !== run) {
-        run?.inc(runLength);
-        run = child;
-        runLength = 0;
+      if (procedure !== lastProcedure || reasons) {
+        const label = record.procedures.length > 0 ? labelOf(procedure) : "none";
+        const child = counter(label, reasons?.get(procedure) ?? whole, statusLabel);
+        if (child !== run) {
+          run?.inc(runLength);
+          run = child;
+          runLength = 0;
+        }
+        timer = timerOf(label);
+        lastProcedure = procedure;
       }
       runLength++;
-      time(label, seconds);
+      timer!.observe(seconds);
     }
     run?.inc(runLength);
     // Built field by field, in the order of the line, rather than by spreading a literal per optional field.
@@ -203,7 +210,7 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
     else if (record.procedures[0] !== undefined) line.procedure = record.procedures[0];
     line.status = status;
     if (record.reason !== undefined) line.reason = record.reason;
-    if (batch && record.reasons.size > 0) line.reasons = Object.fromEntries(record.reasons);
+    if (batch && reasons) line.reasons = Object.fromEntries(reasons);
     line.durationMs = Math.round(seconds * 1e4) / 10;
     if (record.tokenName !== undefined) line.token = record.tokenName;
     if (!res.writableFinished) line.aborted = true;
@@ -223,11 +230,11 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
         path: url?.pathname,
         batch: url?.searchParams.get("batch") === "1",
         procedures: trpcProcedures(url),
-        reasons: new Map(),
       };
       records.set(req, record);
       inFlight.inc();
-      res.once("close", () => finish(req, res, record, started));
+      // (A response closes once: `on` spares the wrapper `once` makes.)
+      res.on("close", () => finish(req, res, record, started));
       handle(target);
     },
     metrics: async () => ({ contentType: registry.contentType, text: await registry.metrics() }),

@@ -376,7 +376,7 @@ async function validatedCall({ steps }: Plan, def: ProcedureDef, call: Call): Pr
         }
         input = isObject(input) && isObject(parsed) ? { ...input, ...parsed } : parsed;
       } else {
-        data = await def.resolver!(middlewareOptions(def, call, input, () => Promise.resolve(failed(new TypeError("No middleware after the resolver")))));
+        data = await def.resolver!(middlewareOptions(def, call, input, afterResolver));
       }
     }
   } catch (cause) {
@@ -393,6 +393,9 @@ async function validatedCall({ steps }: Plan, def: ProcedureDef, call: Call): Pr
   }
   return { ok: true, data, ctx: call.ctx, marker: "middlewareMarker" } as MiddlewareResult;
 }
+
+/** The resolver's `next` (one function, not a closure per call): nothing comes after it. */
+const afterResolver = () => Promise.resolve(failed(new TypeError("No middleware after the resolver")));
 
 const failed = (cause: unknown) => ({ ok: false, error: getTRPCErrorFromUnknown(cause), marker: "middlewareMarker" }) as MiddlewareResult;
 
