@@ -51,7 +51,8 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
         stock(req, res);
         return;
       }
-      const inputs = inputsOf(req.method === "GET" ? search.get("input") : (req as { body?: string }).body, isBatchCall, paths.length);
+      const raw = req.method === "GET" ? search.get("input") : (req as { body?: string }).body;
+      const inputs = new CallInputs(raw, isBatchCall, paths.length, config.transformer.input);
       const types: AnyTRPCProcedure["_def"]["type"][] = [];
       for (const { procedure } of calls) if (procedure && !types.includes(procedure._def.type)) types.push(procedure._def.type);
       if (types.length > 1) throw new TRPCError({ code: "BAD_REQUEST", message: `Cannot mix procedure types in call: ${types.join(", ")}` });
@@ -64,8 +65,8 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
           batchIndex,
           path,
           procedure: procedure ?? null,
-          getRawInput: () => inputs.read(batchIndex),
-          result: () => inputs.result(batchIndex),
+          getRawInput: inputs.read.bind(inputs, batchIndex),
+          result: inputs.result.bind(inputs, batchIndex),
         })),
       );
       let contextFailure: TRPCError | undefined;
@@ -157,15 +158,10 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
       type: info?.calls.find((call) => call.procedure?._def.type)?.procedure?._def.type ?? "unknown",
     });
     if (meta?.headers) {
-      const append = (name: string, value: string) => {
-        const key = name.toLowerCase();
-        const before = headers.get(key);
-        headers.set(key, before === undefined ? value : `${before}, ${value}`);
-      };
-      if (meta.headers instanceof Headers) for (const [name, value] of meta.headers) append(name, value);
+      if (meta.headers instanceof Headers) for (const [name, value] of meta.headers) appendHeader(headers, name, value);
       else
         for (const [name, value] of Object.entries(meta.headers)) {
-          if (Array.isArray(value)) for (const item of value) append(name, item);
+          if (Array.isArray(value)) for (const item of value) appendHeader(headers, name, item);
           else if (typeof value === "string") headers.set(name.toLowerCase(), value);
         }
     }
@@ -189,43 +185,56 @@ export function createTRPCHandler<TRouter extends AnyTRPCRouter>(opts: CreateHTT
     res.end(JSON.stringify({ error: config.transformer.output.serialize(shape) as unknown }));
   }
 
-  /** The inputs of the calls, parsed once, when a procedure first asks (as tRPC's json content handler does). */
-  function inputsOf(raw: string | null | undefined, isBatchCall: boolean, count: number) {
-    let parsed: unknown[] | undefined;
-    let failure: TRPCError | undefined;
-    // An array by call index (an object without prototype is a slow dictionary to make and fill).
-    const parse = (): unknown[] => {
-      const inputs: unknown = raw ? JSON.parse(raw) : undefined;
-      const result: unknown[] = [];
-      if (inputs === undefined) return result;
-      if (!isBatchCall) {
-        result[0] = config.transformer.input.deserialize(inputs);
-        return result;
+}
+
+/**
+ * The inputs of the calls, parsed once, when a procedure first asks (as tRPC's json content handler does). A class,
+ * and a call's `getRawInput` and `result` its methods bound to the call's index: closures made for every request
+ * cost more (and, run through tsx as the benchmark does, each also has its name set).
+ */
+class CallInputs {
+  #parsed: unknown[] | undefined;
+  #failure: TRPCError | undefined;
+
+  constructor(
+    private readonly raw: string | null | undefined,
+    private readonly isBatchCall: boolean,
+    private readonly count: number,
+    private readonly transformer: { deserialize(value: unknown): unknown },
+  ) {}
+
+  async read(index: number): Promise<unknown> {
+    if (!this.#parsed && !this.#failure) {
+      try {
+        this.#parsed = this.#parse();
+      } catch (cause) {
+        this.#failure =
+          cause instanceof TRPCError ? cause : new TRPCError({ code: "BAD_REQUEST", message: cause instanceof Error ? cause.message : "Invalid input", cause });
       }
-      if (!isObject(inputs)) throw new TRPCError({ code: "BAD_REQUEST", message: '"input" needs to be an object when doing a batch call' });
-      for (let index = 0; index < count; index++) {
-        const input = inputs[index];
-        if (input !== undefined) result[index] = config.transformer.input.deserialize(input);
-      }
+    }
+    if (this.#failure) throw this.#failure;
+    return this.#parsed![index];
+  }
+
+  result(index: number): unknown {
+    return this.#parsed?.[index];
+  }
+
+  /** An array by call index (an object without prototype is a slow dictionary to make and fill). */
+  #parse(): unknown[] {
+    const inputs: unknown = this.raw ? JSON.parse(this.raw) : undefined;
+    const result: unknown[] = [];
+    if (inputs === undefined) return result;
+    if (!this.isBatchCall) {
+      result[0] = this.transformer.deserialize(inputs);
       return result;
-    };
-    return {
-      read: async (index: number): Promise<unknown> => {
-        if (!parsed && !failure) {
-          try {
-            parsed = parse();
-          } catch (cause) {
-            failure =
-              cause instanceof TRPCError
-                ? cause
-                : new TRPCError({ code: "BAD_REQUEST", message: cause instanceof Error ? cause.message : "Invalid input", cause });
-          }
-        }
-        if (failure) throw failure;
-        return parsed![index];
-      },
-      result: (index: number): unknown => parsed?.[index],
-    };
+    }
+    if (!isObject(inputs)) throw new TRPCError({ code: "BAD_REQUEST", message: '"input" needs to be an object when doing a batch call' });
+    for (let index = 0; index < this.count; index++) {
+      const input = inputs[index];
+      if (input !== undefined) result[index] = this.transformer.deserialize(input);
+    }
+    return result;
   }
 }
 
@@ -402,6 +411,13 @@ const afterResolver = () => Promise.resolve(failed(new TypeError("No middleware 
 const failed = (cause: unknown) => ({ ok: false, error: getTRPCErrorFromUnknown(cause), marker: "middlewareMarker" }) as MiddlewareResult;
 
 const streamRefusal = "Cannot use stream-like response in non-streaming request - use httpBatchStreamLink";
+
+/** A header value added to those already set, as Fetch's Headers.append does. */
+function appendHeader(headers: Map<string, string>, name: string, value: string): void {
+  const key = name.toLowerCase();
+  const before = headers.get(key);
+  headers.set(key, before === undefined ? value : `${before}, ${value}`);
+}
 
 const trimSlashes = (path: string) => path.replace(/^\//u, "").replace(/\/$/u, "");
 
