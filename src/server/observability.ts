@@ -139,11 +139,20 @@ export type Observability = {
 export function createObservability(log: Logger, databaseBytes: () => number): Observability {
   // A registry per server, so that several servers in one process (tests) count apart.
   const registry = new Registry();
-  const requests = new Counter({
+  // Requests are counted in plain numbers, per label set, and handed to prom-client when the metrics are read:
+  // each of its increments hashes the labels again. (The label sets are bounded: known procedures, reasons, statuses.)
+  const counts = new Map<string, { labels: { procedure: string; reason: string; status: string }; pending: number }>();
+  new Counter({
     name: "taskrpc_requests_total",
     help: "Requests answered, by procedure (one count per call of a batch; 'none' outside the API), reason (OK when it succeeded) and HTTP status",
     labelNames: ["procedure", "reason", "status"],
     registers: [registry],
+    collect() {
+      for (const count of counts.values()) {
+        if (count.pending > 0) this.inc(count.labels, count.pending);
+        count.pending = 0;
+      }
+    },
   });
   const duration = new Histogram({
     name: "taskrpc_request_duration_seconds",
@@ -152,7 +161,15 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const inFlight = new Gauge({ name: "taskrpc_requests_in_flight", help: "Requests being answered", registers: [registry] });
+  let inFlight = 0;
+  new Gauge({
+    name: "taskrpc_requests_in_flight",
+    help: "Requests being answered",
+    registers: [registry],
+    collect() {
+      this.set(inFlight);
+    },
+  });
   new Gauge({
     name: "taskrpc_database_bytes",
     help: "Size of the database file and its write-ahead log",
@@ -162,14 +179,13 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
     },
   });
 
-  // A labelled child per label set, looked up once: prom-client would otherwise hash the labels on every count.
-  const counters = new Map<string, Counter.Internal>();
+  // A labelled timer per procedure, looked up once.
   const timers = new Map<string, Histogram.Internal<"procedure">>();
   function counter(procedure: string, reason: string, status: string) {
     const key = `${procedure} ${reason} ${status}`;
-    let child = counters.get(key);
-    if (!child) counters.set(key, (child = requests.labels({ procedure, reason, status })));
-    return child;
+    let count = counts.get(key);
+    if (!count) counts.set(key, (count = { labels: { procedure, reason, status }, pending: 0 }));
+    return count;
   }
   function timerOf(procedure: string) {
     let child = timers.get(procedure);
@@ -178,7 +194,7 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
   }
 
   function finish(req: IncomingMessage, res: ServerResponse, record: RequestRecord, started: bigint) {
-    inFlight.dec();
+    inFlight--;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const status = res.statusCode;
     const batch = record.procedures.length > 1 || record.batch;
@@ -186,9 +202,8 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
     const { reasons } = record;
     const whole = (reasons ? "OK" : record.reason) ?? (status < 400 ? "OK" : status < 500 ? "VALIDATION" : "INTERNAL");
     const statusLabel = String(status);
-    // Calls counted alike in a row (a batch of one procedure) are counted at once (one increment is a label hash),
-    // and their counter and timer looked up once.
-    let run: Counter.Internal | undefined;
+    // Calls counted alike in a row (a batch of one procedure) have their count and timer looked up once.
+    let run: ReturnType<typeof counter> | undefined;
     let runLength = 0;
     let timer: Histogram.Internal<"procedure"> | undefined;
     let lastProcedure: string | undefined;
@@ -197,7 +212,7 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
         const label = record.procedures.length > 0 ? labelOf(procedure) : "none";
         const child = counter(label, reasons?.get(procedure) ?? whole, statusLabel);
         if (child !== run) {
-          run?.inc(runLength);
+          if (run) run.pending += runLength;
           run = child;
           runLength = 0;
         }
@@ -207,7 +222,7 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
       runLength++;
       timer!.observe(seconds);
     }
-    run?.inc(runLength);
+    if (run) run.pending += runLength;
     // Built field by field, in the order of the line, rather than by spreading a literal per optional field.
     // The path only: a query may carry a call's input, which is the users' data.
     const line: Record<string, unknown> = { requestId: record.id, method: req.method, path: record.path };
@@ -237,7 +252,7 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
         procedures: trpcProcedures(url),
       };
       (req as Tracked)[recordKey] = record;
-      inFlight.inc();
+      inFlight++;
       // (A response closes once: `on` spares the wrapper `once` makes.)
       res.on("close", () => finish(req, res, record, started));
       handle(target);
