@@ -181,7 +181,7 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
 
   // A labelled timer per procedure, looked up once.
   const timers = new Map<string, Histogram.Internal<"procedure">>();
-  function counter(procedure: string, reason: string, status: string) {
+  function countOf(procedure: string, reason: string, status: string) {
     const key = `${procedure} ${reason} ${status}`;
     let count = counts.get(key);
     if (!count) counts.set(key, (count = { labels: { procedure, reason, status }, pending: 0 }));
@@ -203,26 +203,19 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
     const whole = (reasons ? "OK" : record.reason) ?? (status < 400 ? "OK" : status < 500 ? "VALIDATION" : "INTERNAL");
     const statusLabel = String(status);
     // Calls counted alike in a row (a batch of one procedure) have their count and timer looked up once.
-    let run: ReturnType<typeof counter> | undefined;
-    let runLength = 0;
+    let count: ReturnType<typeof countOf> | undefined;
     let timer: Histogram.Internal<"procedure"> | undefined;
     let lastProcedure: string | undefined;
     for (const procedure of record.procedures.length > 0 ? record.procedures : ["none"]) {
       if (procedure !== lastProcedure || reasons) {
         const label = record.procedures.length > 0 ? labelOf(procedure) : "none";
-        const child = counter(label, reasons?.get(procedure) ?? whole, statusLabel);
-        if (child !== run) {
-          if (run) run.pending += runLength;
-          run = child;
-          runLength = 0;
-        }
+        count = countOf(label, reasons?.get(procedure) ?? whole, statusLabel);
         timer = timerOf(label);
         lastProcedure = procedure;
       }
-      runLength++;
+      count!.pending++;
       timer!.observe(seconds);
     }
-    if (run) run.pending += runLength;
     // Built field by field, in the order of the line, rather than by spreading a literal per optional field.
     // The path only: a query may carry a call's input, which is the users' data.
     const line: Record<string, unknown> = { requestId: record.id, method: req.method, path: record.path };
