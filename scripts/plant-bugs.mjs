@@ -84,7 +84,12 @@ function check() {
   // Each failed test, as vitest names it: "file > suite > test".
   const failed = [...new Set([...output.matchAll(/^\s*FAIL\s+(\S+\.test\.ts.*)$/gmu)].map((match) => match[1]))];
   const summary = /^check passed.*$/mu.exec(output)?.[0] ?? output.trim().split("\n").at(-1);
-  return { passed: run.status === 0, seconds, load, step, failed, summary };
+  return { passed: run.status === 0, seconds, load, step, failed, summary, output };
+}
+
+/** The end of what a check that should have passed printed: the failures, their errors and where they arose. */
+function failure(run) {
+  return run.output.trim().split("\n").slice(-60).map((line) => `\n    | ${line}`).join("");
 }
 
 let wrong = 0;
@@ -98,7 +103,7 @@ for (const planted of cases.filter((entry) => !only || entry.layer === only)) {
     const caught = check();
     if (!control.passed || caught.passed) wrong++;
     console.info(`${planted.layer}, ${planted.file}:
-  harmless change: ${control.passed ? "passed" : "FAILED"} in ${control.seconds}s (load ${control.load}): ${control.summary}
+  harmless change: ${control.passed ? "passed" : "FAILED"} in ${control.seconds}s (load ${control.load}): ${control.summary}${control.passed ? "" : failure(control)}
   planted bug (${planted.what}): ${caught.passed ? "NOT CAUGHT" : `caught by ${caught.step}`} in ${caught.seconds}s (load ${caught.load})${caught.failed.map((test) => `\n    ${test}`).join("")}`);
   } finally {
     writeFileSync(planted.file, original);
