@@ -138,7 +138,6 @@ export class TaskReads {
       .filter(({ count }) => count < commonTrigram)
       .sort((a, b) => a.count - b.count)
       .slice(0, 3);
-    if (rarest[0]?.count === 0) return [];
     if (rarest.length > 0) {
       const candidates = this.statement(`select "rowid" from "tasks_fts" where "tasks_fts" match ? limit ${rareCandidates + 1}`)
         .pluck()

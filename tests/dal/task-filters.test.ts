@@ -247,6 +247,19 @@ describe.each(implementations)("tasks.list and tasks.count filters ($name)", ({ 
       expect((await listTasks(write, { search: "beta" })).items).toHaveLength(0);
       expect((await listTasks(write, { search: "gamma alpha" })).items).toHaveLength(1);
     });
+
+    it("finds a word added after a search found nothing for it", async () => {
+      const { read, write } = open();
+      const project = await createProject(write);
+      const search = { search: "invoice", status: "all" } as const;
+      expect(await listTasks(read, search)).toEqual({ items: [], nextCursor: null });
+      expect(await countTasks(read, search)).toBe(0);
+      const titled = await createTask(write, project.id, { title: "Send invoice" });
+      const described = await createTask(write, project.id, { title: "Call Ann", description: "about the INVOICE" });
+      await completeTask(write, { id: described.id });
+      expect((await listTasks(read, search)).items.map((task) => task.id).sort()).toEqual([titled.id, described.id].sort());
+      expect(await countTasks(read, search)).toBe(2);
+    });
   });
 
   describe("priority", () => {

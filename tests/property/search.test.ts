@@ -29,7 +29,7 @@ const piece = fc.oneof(
 const searchText = fc.array(piece, { maxLength: 6 }).map((parts) => parts.join(" ")).filter((text) => taskQueryInput.safeParse({ search: text }).success);
 
 describe("text search", () => {
-  it(`never fails and agrees with the in-memory model on any search string (${runs} runs)`, async () => {
+  it(`never fails and agrees with the in-memory model on any search string (${runs} runs)`, { timeout: 0 }, async () => {
     const database = openDatabaseCopy();
     const model = new MemoryRepository();
     try {
