@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { make } from "covertable";
+import { criteria, make } from "covertable";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type TaskDatabase } from "../../src/data";
 import { CursorCodec, fingerprint } from "../../src/data/cursor";
@@ -164,9 +164,10 @@ function everyShape(): Shape[] {
 }
 
 // `npm test` runs a covering sample of the shapes: every combination of the values of any three factors at least
-// once (covertable's 3-wise array, about 180 queries), so a plan that goes wrong for one filter under one sort in
-// one direction, say, is caught. `npm run test:plans` (CI) runs every shape.
-const shapes: Shape[] = process.env.QUERY_PLANS === "all" ? everyShape() : make(factors, { length: 3 });
+// once (covertable's 3-wise array, about 190 queries), so a plan that goes wrong for one filter under one sort in
+// one direction, say, is caught. `npm run test:plans` (CI) runs every shape. Its simple criterion builds the array in
+// half the time of the default, for a few more rows.
+const shapes: Shape[] = process.env.QUERY_PLANS === "all" ? everyShape() : make(factors, { length: 3, criterion: criteria.simple });
 
 describe(`query plans of tasks.list, tasks.count and tasks.labels over ${process.env.QUERY_PLANS === "all" ? "every" : "a 3-wise covering sample of the"} filter × sort shapes`, () => {
   it.each(shapes.map((shape) => [`${shape.project}, ${shape.status}${shape.includeArchivedProjects ? ", archived projects included" : ""}, ${shape.filter}, ${shape.by} ${shape.dir}, page ${shape.page}`, shape] as const))(
