@@ -33,6 +33,17 @@ const toTask = (row: TaskRow): Task => taskOf({ ...row, labels: JSON.parse(row.l
 /** SQL with its positional parameters. */
 type Part = { sql: string; params: unknown[] };
 
+/**
+ * The rows after the cursor's in the order. SQLite seeks an index by a row value only when its columns are plain:
+ * the title's key (collate nocase) is stated alone too, so that a later page seeks there instead of walking the
+ * index from its start (which made each page cost every page before it).
+ */
+function pastCursor(key: string, dir: "asc" | "desc", at: Keyset): Part {
+  const [from, after] = dir === "asc" ? [">=", ">"] : ["<=", "<"];
+  const pair: Part = { sql: `(${key}, "id") ${after} (?, ?)`, params: [at.key, at.id] };
+  return key.includes("collate") ? { sql: `${key} ${from} ? and ${pair.sql}`, params: [at.key, ...pair.params] } : pair;
+}
+
 const marks = (values: readonly unknown[]) => values.map(() => "?").join(", ");
 
 function sortKey(sort: TaskQuery["sort"]): string {
@@ -261,7 +272,7 @@ export class TaskReads {
     const { parts, driver } = this.rowConditions(query, query.sort);
     const key = sortKey(query.sort);
     const dir = query.sort.dir;
-    if (after) parts.push({ sql: `(${key}, "id") ${dir === "asc" ? ">" : "<"} (?, ?)`, params: [after.key, after.id] });
+    if (after) parts.push(pastCursor(key, dir, after));
     const limit = query.limit + 1;
     const from = driver ?? { sql: `"tasks"`, params: [] };
     const select = (arm: Part): Part => {
