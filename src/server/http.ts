@@ -7,7 +7,8 @@ import type { Repositories, TaskDatabase } from "../data";
 import { checkCall, checkHost, isLoopback, checkOrigin, decodedPath, defaultGuardOptions, preflight, readBody, requestHost, requestTarget, type GuardOptions } from "./guards";
 import { createPanel } from "./panel";
 import { createObservability, noteFailure, noteToken, requestId, type Logger } from "./observability";
-import { internalError, Refusal, sendRefusal, writeRefusal } from "./refusals";
+import { internalError, Refusal, sendRefusal, writeRefusal, type ErrorShape } from "./refusals";
+import { isRestPath } from "./rest-routes";
 import { version } from "./version";
 import { createRestHandler } from "./rest";
 import { createTRPCHandler } from "./trpc-handler";
@@ -74,8 +75,10 @@ export function createTaskServer(
   async function handle(req: IncomingMessage, res: ServerResponse, parsedTarget: URL | undefined): Promise<void> {
     /** Set for a single /trpc call, whose procedure path a refusal names (decoded only then). */
     let call: URL | undefined;
+    let shape: ErrorShape = "trpc";
     try {
       const target = requestTarget(req, parsedTarget);
+      if (isRestPath(target.pathname)) shape = "rest";
       if (target.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
         res.writeHead(200, { "content-type": "application/json" }).end(req.method === "HEAD" ? undefined : JSON.stringify({ status: "ok", version }));
         return;
@@ -97,7 +100,7 @@ export function createTaskServer(
         req.url = target.pathname + target.search;
         return trpc(req, res, target.searchParams);
       }
-      if ((target.pathname === "/api" || target.pathname.startsWith("/api/")) && req.method === "OPTIONS") {
+      if (shape === "rest" && req.method === "OPTIONS") {
         return preflight(res, corsOrigin, "GET, POST, PATCH, DELETE");
       }
       if (target.pathname === "/readyz" && req.method === "GET") return await ready(req, res);
@@ -125,7 +128,7 @@ export function createTaskServer(
       // taken for a next request, nor answered a second time if it times out.
       const bodyDeclared = req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0";
       if (bodyDeclared && !req.complete) res.setHeader("connection", "close");
-      sendRefusal(res, error, call && decodedPath(call));
+      sendRefusal(res, error, shape, call && decodedPath(call));
     }
   }
 
@@ -178,7 +181,7 @@ export function createTaskServer(
   // `Expect: 100-continue` is answered once the body is wanted (readBody), after the checks; any other Expect is refused.
   server.on("checkContinue", onRequest);
   server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) =>
-    sendRefusal(res, new Refusal("BAD_REQUEST", "Unsupported Expect header", { status: 417 })),
+    sendRefusal(res, new Refusal("BAD_REQUEST", "Unsupported Expect header", { status: 417 }), shapeOf(req.url)),
   );
   // Requests Node's parser refuses itself (bad framing, headers too large, an unknown method, too slow): the same
   // JSON shape, written on the connection, which is then closed.
@@ -192,10 +195,12 @@ export function createTaskServer(
     const refusal = parserRefusal(error.code);
     // No request object, so no id: the line says what was refused.
     log.info({ status: refusal.status, reason: refusal.reason, parserError: error.code }, "request");
-    writeRefusal(socket, refusal);
+    // The request line, when the parser got that far, says which API the request was for.
+    const target = /^[^\r\n]*?\s(\/\S*)/u.exec((error as { rawPacket?: Buffer }).rawPacket?.toString("latin1") ?? "")?.[1];
+    writeRefusal(socket, refusal, shapeOf(target));
   });
-  server.on("connect", (_req: IncomingMessage, socket: Duplex) =>
-    writeRefusal(socket, new Refusal("METHOD_NOT_SUPPORTED", "CONNECT is not supported", { headers: { allow: "GET, POST, OPTIONS" } })),
+  server.on("connect", (req: IncomingMessage, socket: Duplex) =>
+    writeRefusal(socket, new Refusal("METHOD_NOT_SUPPORTED", "CONNECT is not supported", { headers: { allow: "GET, POST, OPTIONS" } }), shapeOf(req.url)),
   );
 
   return {
@@ -223,6 +228,9 @@ export function createTaskServer(
       }),
   };
 }
+
+/** The error shape for a request target as sent (path and query), before or without parsing it as a URL. */
+const shapeOf = (target: string | undefined): ErrorShape => (target !== undefined && isRestPath(target.split("?")[0] ?? "") ? "rest" : "trpc");
 
 function parserRefusal(code: string | undefined): Refusal {
   switch (code) {

@@ -7,7 +7,8 @@ import type { ErrorReason } from "../domain";
 
 /**
  * An answer the server gives before (or instead of) tRPC: a request it cannot take as a call. It travels in the
- * same JSON shape as tRPC's own errors, so a client reads `data.reason` whoever answered.
+ * same JSON shape as the errors of the API the request was meant for, so a client reads the reason whoever answered:
+ * `error.data.reason` as from tRPC, or `error.reason` for a REST path.
  */
 export class Refusal extends Error {
   readonly status: number;
@@ -30,7 +31,11 @@ export class Refusal extends Error {
 
 export const internalError = () => new Refusal("INTERNAL_SERVER_ERROR", "Internal server error");
 
-function refusalBody(refusal: Refusal, path?: string): string {
+/** The API a refused request was meant for: each answers in its own error shape (README, "REST and OpenAPI"). */
+export type ErrorShape = "trpc" | "rest";
+
+function refusalBody(refusal: Refusal, shape: ErrorShape, path?: string): string {
+  if (shape === "rest") return JSON.stringify({ error: { reason: refusal.reason, message: refusal.message } });
   return JSON.stringify({
     error: {
       message: refusal.message,
@@ -41,18 +46,18 @@ function refusalBody(refusal: Refusal, path?: string): string {
 }
 
 /** Answers a request with a refusal (Node leaves the body out for HEAD), unless an answer has begun: then the connection is cut. */
-export function sendRefusal(res: ServerResponse, refusal: Refusal, path?: string): void {
+export function sendRefusal(res: ServerResponse, refusal: Refusal, shape: ErrorShape = "trpc", path?: string): void {
   if (res.destroyed) return;
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(refusal.status, { ...refusal.headers, "content-type": "application/json" }).end(refusalBody(refusal, path));
+  res.writeHead(refusal.status, { ...refusal.headers, "content-type": "application/json" }).end(refusalBody(refusal, shape, path));
 }
 
 /** Answers on the bare connection (Node's parser refused the request, so there is no response object), then closes it. */
-export function writeRefusal(socket: Duplex, refusal: Refusal): void {
-  const body = refusalBody(refusal);
+export function writeRefusal(socket: Duplex, refusal: Refusal, shape: ErrorShape = "trpc"): void {
+  const body = refusalBody(refusal, shape);
   const head = [
     `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? ""}`,
     "content-type: application/json",

@@ -8,7 +8,7 @@ import { Refusal } from "./refusals";
 import { noteFailure, noteProcedures, requestId, type Logger } from "./observability";
 import { createOpenApiDocument, inputSchemaOf, isJoinedObject, procedureOf, type JsonSchema } from "./openapi";
 import { version } from "./version";
-import { pathKeys, restRoutes, takesBody, type RestRoute } from "./rest-routes";
+import { isRestPath, pathKeys, restRoutes, takesBody, type RestRoute } from "./rest-routes";
 
 export type RestOptions = {
   /** Makes a call's context: the same function the tRPC handler is given (it gets `{ req, res }` as there), so the same guards apply. */
@@ -158,7 +158,7 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
   }
 
   return (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
-    if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
+    if (isRestPath(url.pathname)) {
       call(req, res, url).catch((error: unknown) => {
         // Only a fault in answering the refusal itself gets here; the request still gets an answer.
         noteFailure(req, "INTERNAL");

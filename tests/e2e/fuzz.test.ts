@@ -1,11 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { appRouter } from "../../src/api";
+import { restRoutes } from "../../src/server/rest-routes";
 import { sendRaw } from "../support/raw-http";
 import { serveInProcess } from "../support/server";
 
 /**
- * Hostile HTTP thrown at every procedure over a real connection: malformed targets, methods, headers, framing,
+ * Hostile HTTP thrown at every procedure (over /trpc and the REST routes) over a real connection: malformed targets, methods, headers, framing,
  * bodies and inputs. Whatever arrives, the server answers below 500, every error it sends has the API's JSON
  * shape with a `data.reason`, it logs no fault of its own, and it still answers /healthz afterwards.
  * FUZZ_RUNS sets the number of requests (`npm run test:fuzz` makes a long run); FUZZ_SEED replays a failure.
@@ -25,11 +26,20 @@ const jsonValue = fc.oneof(
   fc.constantFrom('{"name":"fuzz"}', '{"id":"x"}', '{"projectId":"x","title":"t"}', '{"0":{"name":"fuzz"}}', '{"0":{}}', "null", "{", '{"limit":1e309}'),
 );
 
+/** Percent-encoded as a client would, or as it is where it cannot be (a lone surrogate). */
+function encoded(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** Mostly what a client sends, so that calls reach the procedures; the rest is anything. */
 const mostly = <T>(usual: fc.Arbitrary<T>, other: fc.Arbitrary<T>) => fc.oneof({ arbitrary: usual, weight: 6 }, { arbitrary: other, weight: 1 });
 
 const method = mostly(
-  fc.constantFrom("GET", "POST"),
+  fc.constantFrom("GET", "POST", "GET", "POST", "PATCH", "DELETE"),
   fc.oneof(fc.constantFrom("OPTIONS", "HEAD", "PUT", "DELETE", "PATCH", "TRACE", "CONNECT", "get", "POST "), fc.string({ minLength: 1, maxLength: 8 })),
 );
 
@@ -40,7 +50,18 @@ const target = fc.oneof(
   fc
     .record({ calls: fc.array(fc.constantFrom(...procedures), { minLength: 1, maxLength: 60 }), input: fc.option(jsonValue), comma: fc.constantFrom(",", "%2C") })
     .map(({ calls, input, comma }) => `/trpc/${calls.join(comma)}?batch=1${input === null ? "" : `&input=${encodeURIComponent(input)}`}`),
-  fc.tuple(fc.constantFrom("/trpc/", "/", "//", "/panel", "/healthz", "*", "http://evil.example/trpc/", ""), word, word).map(([start, a, b]) => start + a + b),
+  fc.tuple(fc.constantFrom("/trpc/", "/", "//", "/api/", "/panel", "/healthz", "*", "http://evil.example/trpc/", ""), word, word).map(([start, a, b]) => start + a + b),
+  // The REST routes, with any id and a query string of their input keys (or any) holding anything.
+  fc
+    .record({
+      path: fc.constantFrom(...restRoutes.map((route) => route.path)),
+      id: word,
+      query: fc.array(fc.tuple(fc.oneof(fc.constantFrom("limit", "cursor", "projectId", "status", "search", "priority", "labels", "dueFrom", "dueTo", "hasDueDate", "sort", "sortBy", "sortDir", "archived", "expectedVersion"), word), word), { maxLength: 4 }),
+    })
+    .map(({ path, id, query }) => {
+      const search = query.map(([key, value]) => `${encoded(key)}=${encoded(value)}`).join("&");
+      return `${path.replace("{id}", encoded(id))}${search ? `?${search}` : ""}`;
+    }),
 );
 
 const header = fc.oneof(
@@ -102,7 +123,11 @@ describe("hostile requests", () => {
         statuses.set(response?.status ?? "closed", (statuses.get(response?.status ?? "closed") ?? 0) + 1);
         if (!response) return;
         expect(response.status, sent.slice(0, 300)).toBeLessThan(500);
-        if (response.status >= 400 && method.trim() !== "HEAD" && response.body !== "") {
+        if (response.status >= 400 && method.trim() !== "HEAD" && response.body !== "" && target.startsWith("/api/")) {
+          // The REST API's own error shape.
+          const parsed = JSON.parse(response.body) as { error?: { reason?: unknown } };
+          expect(parsed.error?.reason, sent.slice(0, 300)).toEqual(expect.any(String));
+        } else if (response.status >= 400 && method.trim() !== "HEAD" && response.body !== "") {
           type Answer = { error?: { data?: { reason?: unknown; httpStatus?: unknown } } };
           const parsed = JSON.parse(response.body) as Answer | Answer[];
           // A batch is answered call by call; its status is the first failure's, or 207 for a mix.

@@ -8,6 +8,7 @@ import type { Project, Task } from "../../src/domain";
 import { createTaskServer } from "../../src/server/http";
 import { expectNoInternals } from "../api/fixtures";
 import { openTestDatabase } from "../support/database";
+import { sendRaw } from "../support/raw-http";
 import { serveInProcess } from "../support/server";
 import { captureLog } from "../support/log";
 
@@ -382,8 +383,30 @@ describe("REST behind the same access and origin checks as /trpc", () => {
 
     const foreign = await fetch(`${url}/api/projects`, { method: "POST", headers: { ...json, origin: "http://evil.example" }, body: '{"name":"x"}' });
     expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toEqual({ error: { reason: "FORBIDDEN", message: expect.stringContaining("http://evil.example") } });
     expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
     expect((await call("GET", "/api/projects")).body.items.map((p: Project) => p.name)).toEqual(["From the app"]);
+  });
+});
+
+describe("refusals made before a REST call reaches its route", () => {
+  it("come in the REST error shape: a foreign Host, a request Node's parser refuses, CONNECT", async () => {
+    url = (await serveInProcess()).url;
+    const answers = await Promise.all(
+      [
+        "GET /api/projects HTTP/1.1\r\nHost: evil.example\r\n\r\n",
+        "GET /api/projects HTTP/1.1\r\nHost: 127.0.0.1\r\nbad header\r\n\r\n",
+        "CONNECT /api/projects HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+      ].map((sent) => sendRaw(url, sent, { timeoutMs: 5000 })),
+    );
+    expect(answers.map((answer) => [answer?.status, JSON.parse(answer?.body ?? "null")])).toEqual([
+      [403, { error: { reason: "FORBIDDEN", message: expect.stringContaining("evil.example") } }],
+      [400, { error: { reason: "VALIDATION", message: expect.any(String) } }],
+      [405, { error: { reason: "VALIDATION", message: expect.stringContaining("CONNECT") } }],
+    ]);
+    // The same refusals of a /trpc call keep tRPC's shape.
+    const trpc = await sendRaw(url, "GET /trpc/projects.list HTTP/1.1\r\nHost: evil.example\r\n\r\n", { timeoutMs: 5000 });
+    expect(JSON.parse(trpc?.body ?? "null")).toMatchObject({ error: { data: { reason: "FORBIDDEN", httpStatus: 403 } } });
   });
 });
 
