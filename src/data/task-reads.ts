@@ -44,6 +44,35 @@ function pastCursor(key: string, dir: "asc" | "desc", at: Keyset): Part {
   return key.includes("collate") ? { sql: `${key} ${from} ? and ${pair.sql}`, params: [at.key, ...pair.params] } : pair;
 }
 
+/**
+ * The values of the sort key a filter allows, when it allows only those: a priority filter sorted by priority, or
+ * tasks without a due date (whose key is one constant, the cursor's) sorted by due date.
+ */
+function pinnedKeys(query: TaskQuery, after: Keyset): Keyset["key"][] | undefined {
+  if (query.sort.by === "priority" && query.priority) return [...new Set(query.priority.map((priority: Priority) => priorityRank(priority)))];
+  if (query.sort.by === "dueDate" && query.hasDueDate === false) return [after.key];
+  return undefined;
+}
+
+/** Beyond which the arms split by key would make the compound query too long (SQLite allows 500 arms). */
+const maxPinnedArms = 64;
+
+/**
+ * The rows after the cursor's, for a sort key the filter pins to a few values: an arm per value from the cursor's
+ * on, the cursor's own by id. SQLite seeks each value's rows by the key alone and would walk them from their start
+ * to pass the cursor's (key, id) pair; a key and an id it seeks.
+ */
+function pastCursorByKey(arm: Part, key: string, dir: "asc" | "desc", at: Keyset, values: Keyset["key"][]): Part[] {
+  const later = (value: Keyset["key"]) => (dir === "asc" ? value > at.key : value < at.key);
+  return values
+    .filter((value) => value === at.key || later(value))
+    .map((value) =>
+      value === at.key
+        ? { sql: `${arm.sql} and ${key} = ? and "id" ${dir === "asc" ? ">" : "<"} ?`, params: [...arm.params, value, at.id] }
+        : { sql: `${arm.sql} and ${key} = ?`, params: [...arm.params, value] },
+    );
+}
+
 const marks = (values: readonly unknown[]) => values.map(() => "?").join(", ");
 
 function sortKey(sort: TaskQuery["sort"]): string {
@@ -272,7 +301,14 @@ export class TaskReads {
     const { parts, driver } = this.rowConditions(query, query.sort);
     const key = sortKey(query.sort);
     const dir = query.sort.dir;
-    if (after) parts.push(pastCursor(key, dir, after));
+    let arms = driver ? [this.anyArm(query)] : this.arms(query);
+    const pinned = after && !driver ? pinnedKeys(query, after) : undefined;
+    if (after && pinned && arms.length * pinned.length <= maxPinnedArms) {
+      arms = arms.flatMap((arm) => pastCursorByKey(arm, key, dir, after, pinned));
+      if (arms.length === 0) return [];
+    } else if (after) {
+      parts.push(pastCursor(key, dir, after));
+    }
     const limit = query.limit + 1;
     const from = driver ?? { sql: `"tasks"`, params: [] };
     const select = (arm: Part): Part => {
@@ -283,7 +319,6 @@ export class TaskReads {
         params: [...from.params, ...conditions.flatMap((c) => c.params), limit],
       };
     };
-    const arms = driver ? [this.anyArm(query)] : this.arms(query);
     if (arms.length === 1) return this.all<TaskRow>(select(arms[0] as Part)).map(toTask);
     // Each arm comes out of its index already in order; the compound merges them.
     const selects = arms.map(select);

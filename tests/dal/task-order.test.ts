@@ -151,6 +151,25 @@ describe.each(implementations)("tasks.list order and paging ($name)", ({ open, o
         },
       );
 
+      it.each(["asc", "desc"] as const)(
+        "pages a list whose filter pins the sort key (priorities by priority, no due date by due date) %s, with any limit",
+        async (dir) => {
+          const { write, tasks } = seeded();
+          const pinned: { filter: z.input<typeof taskQueryInput>; by: TaskSortKey; keep: (t: Task) => boolean }[] = [
+            { filter: { priority: ["normal", "high"] }, by: "priority", keep: (t) => ["normal", "high"].includes(t.priority) },
+            { filter: { priority: ["low"] }, by: "priority", keep: (t) => t.priority === "low" },
+            { filter: { hasDueDate: false }, by: "dueDate", keep: (t) => t.dueDate === null },
+          ];
+          for (const { filter, by, keep } of pinned) {
+            const expected = expectedOrder(tasks.filter(keep), by, dir);
+            for (const limit of [1, 2, 3]) {
+              const pages = await allTaskPages(write, { status: "all", ...filter, sort: { by, dir }, limit });
+              expect(pages.flat().map((t) => t.id), `${JSON.stringify(filter)}, limit ${limit}`).toEqual(expected);
+            }
+          }
+        },
+      );
+
       it("pages a filtered list and counts it the same", async () => {
         const { write } = seeded();
         const query: z.input<typeof taskQueryInput> = { search: "a", priority: ["low", "normal"], sort: { by: "title" } };
