@@ -23,7 +23,11 @@ const loopbackHostNames = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** The request target as a URL, or none when it is not a path that parses (requestTarget then refuses it). */
 export function parseTarget(req: IncomingMessage): URL | undefined {
-  const target = req.url ?? "";
+  return parseTargetText(req.url ?? "");
+}
+
+/** A request target as sent, parsed; only the origin form (a path) is taken. */
+export function parseTargetText(target: string): URL | undefined {
   if (!target.startsWith("/")) return undefined;
   try {
     // Appended, not resolved: a path such as //x is a path here, not another host.

@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import { pino } from "pino";
 import { appRouter, createContext, reasonOf } from "../api";
 import type { Repositories, TaskDatabase } from "../data";
-import { checkCall, checkHost, isLoopback, checkOrigin, decodedPath, defaultGuardOptions, preflight, readBody, requestHost, requestTarget, type GuardOptions } from "./guards";
+import { checkCall, checkHost, isLoopback, checkOrigin, decodedPath, defaultGuardOptions, preflight, readBody, parseTargetText, requestHost, requestTarget, type GuardOptions } from "./guards";
 import { createPanel } from "./panel";
 import { createObservability, noteFailure, noteToken, requestId, type Logger } from "./observability";
 import { internalError, Refusal, sendRefusal, writeRefusal, type ErrorShape } from "./refusals";
@@ -229,8 +229,11 @@ export function createTaskServer(
   };
 }
 
-/** The error shape for a request target as sent (path and query), before or without parsing it as a URL. */
-const shapeOf = (target: string | undefined): ErrorShape => (target !== undefined && isRestPath(target.split("?")[0] ?? "") ? "rest" : "trpc");
+/** The error shape for a request target as sent, parsed as the request's would be (`/api/..` is `/`). */
+const shapeOf = (target: string | undefined): ErrorShape => {
+  const url = target === undefined ? undefined : parseTargetText(target);
+  return url && isRestPath(url.pathname) ? "rest" : "trpc";
+};
 
 function parserRefusal(code: string | undefined): Refusal {
   switch (code) {

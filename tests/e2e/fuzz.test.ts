@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { appRouter } from "../../src/api";
-import { restRoutes } from "../../src/server/rest-routes";
+import { isRestPath, restRoutes } from "../../src/server/rest-routes";
 import { sendRaw } from "../support/raw-http";
 import { serveInProcess } from "../support/server";
 
@@ -32,6 +32,15 @@ function encoded(text: string): string {
     return encodeURIComponent(text);
   } catch {
     return text;
+  }
+}
+
+/** Whether a target is a REST route's path, as a URL would read it (`/api/..` is `/`). */
+function forRest(target: string): boolean {
+  try {
+    return target.startsWith("/") && isRestPath(new URL(`http://localhost${target}`).pathname);
+  } catch {
+    return false;
   }
 }
 
@@ -123,18 +132,24 @@ describe("hostile requests", () => {
         statuses.set(response?.status ?? "closed", (statuses.get(response?.status ?? "closed") ?? 0) + 1);
         if (!response) return;
         expect(response.status, sent.slice(0, 300)).toBeLessThan(500);
-        if (response.status >= 400 && method.trim() !== "HEAD" && response.body !== "" && target.startsWith("/api/")) {
-          // The REST API's own error shape.
-          const parsed = JSON.parse(response.body) as { error?: { reason?: unknown } };
-          expect(parsed.error?.reason, sent.slice(0, 300)).toEqual(expect.any(String));
-        } else if (response.status >= 400 && method.trim() !== "HEAD" && response.body !== "") {
-          type Answer = { error?: { data?: { reason?: unknown; httpStatus?: unknown } } };
+        if (response.status >= 400 && method.trim() !== "HEAD" && response.body !== "") {
+          type Answer = { error?: { reason?: unknown; data?: { reason?: unknown; httpStatus?: unknown } } };
           const parsed = JSON.parse(response.body) as Answer | Answer[];
-          // A batch is answered call by call; its status is the first failure's, or 207 for a mix.
-          const failures = Array.isArray(parsed) ? parsed.filter((answer) => answer.error) : [parsed];
-          expect(failures.length, sent.slice(0, 300)).toBeGreaterThan(0);
-          for (const failure of failures) expect(failure.error?.data?.reason, sent.slice(0, 300)).toEqual(expect.any(String));
-          if (!Array.isArray(parsed)) expect(parsed.error?.data?.httpStatus, sent.slice(0, 300)).toBe(response.status);
+          if (!Array.isArray(parsed) && parsed.error?.reason !== undefined) {
+            // The REST API's own error shape, only ever for a request that names a REST path.
+            expect(target.includes("/api"), sent.slice(0, 300)).toBe(true);
+            expect(parsed.error.reason, sent.slice(0, 300)).toEqual(expect.any(String));
+          } else {
+            // tRPC's shape; never for a well-formed request to a REST route (a malformed request line may not say
+            // which API it was for).
+            const wellFormed = /^[A-Z]+$/.test(method) && /^[\x21-\x7e]+$/.test(target) && /^HTTP\/1\.[01]$/.test(version);
+            expect(wellFormed && forRest(target), `the tRPC shape for a REST route: ${sent.slice(0, 300)}`).toBe(false);
+            // A batch is answered call by call; its status is the first failure's, or 207 for a mix.
+            const failures = Array.isArray(parsed) ? parsed.filter((answer) => answer.error) : [parsed];
+            expect(failures.length, sent.slice(0, 300)).toBeGreaterThan(0);
+            for (const failure of failures) expect(failure.error?.data?.reason, sent.slice(0, 300)).toEqual(expect.any(String));
+            if (!Array.isArray(parsed)) expect(parsed.error?.data?.httpStatus, sent.slice(0, 300)).toBe(response.status);
+          }
         }
       }),
       { numRuns: runs, ...(seed !== undefined && { seed }) },
