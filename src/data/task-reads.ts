@@ -33,6 +33,9 @@ const toTask = (row: TaskRow): Task => taskOf({ ...row, labels: JSON.parse(row.l
 /** SQL with its positional parameters. */
 type Part = { sql: string; params: unknown[] };
 
+/** The ranks (the stored sort key) of the priorities a filter names, each once. */
+const priorityRanks = (priorities: Priority[]): number[] => [...new Set(priorities.map(priorityRank))];
+
 /**
  * The rows after the cursor's in the order. SQLite seeks an index by a row value only when its columns are plain:
  * the title's key (collate nocase) is stated alone too, so that a later page seeks there instead of walking the
@@ -49,7 +52,7 @@ function pastCursor(key: string, dir: "asc" | "desc", at: Keyset): Part {
  * tasks without a due date (whose key is one constant, the cursor's) sorted by due date.
  */
 function pinnedKeys(query: TaskQuery, after: Keyset): Keyset["key"][] | undefined {
-  if (query.sort.by === "priority" && query.priority) return [...new Set(query.priority.map((priority: Priority) => priorityRank(priority)))];
+  if (query.sort.by === "priority" && query.priority) return priorityRanks(query.priority);
   if (query.sort.by === "dueDate" && query.hasDueDate === false) return [after.key];
   return undefined;
 }
@@ -218,7 +221,7 @@ export class TaskReads {
       for (const term of terms) parts.push({ sql: `instr("search_text", ?) > 0`, params: [term] });
     }
     if (filter.priority) {
-      const ranks = [...new Set(filter.priority.map((priority: Priority) => priorityRank(priority)))];
+      const ranks = priorityRanks(filter.priority);
       parts.push({ sql: `"priority_rank" in (${marks(ranks)})`, params: ranks });
     }
     const keys = labelKeys(filter);
@@ -281,7 +284,7 @@ export class TaskReads {
       : [{ sql: `"project_archived" in (${marks(archivedFlags(filter))})`, params: archivedFlags(filter) }];
     conditions.push({ sql: `"completed" in (${marks(status)})`, params: status }, { sql: label, params: labelParams });
     if (filter.priority) {
-      const ranks = [...new Set(filter.priority.map((priority: Priority) => priorityRank(priority)))];
+      const ranks = priorityRanks(filter.priority);
       conditions.push({ sql: `"priority_rank" in (${marks(ranks)})`, params: ranks });
     }
     if (filter.hasDueDate !== undefined) conditions.push({ sql: `"has_due" = ?`, params: [filter.hasDueDate ? 1 : 0] });

@@ -34,8 +34,11 @@ export const internalError = () => new Refusal("INTERNAL_SERVER_ERROR", "Interna
 /** The API a refused request was meant for: each answers in its own error shape (README, "REST and OpenAPI"). */
 export type ErrorShape = "trpc" | "rest";
 
+/** The REST API's error body, whoever refuses the call: the route, or the server before it. */
+export const restErrorBody = (error: { reason: string; message: string; issues?: unknown }): string => JSON.stringify({ error });
+
 function refusalBody(refusal: Refusal, shape: ErrorShape, path?: string): string {
-  if (shape === "rest") return JSON.stringify({ error: { reason: refusal.reason, message: refusal.message } });
+  if (shape === "rest") return restErrorBody({ reason: refusal.reason, message: refusal.message });
   return JSON.stringify({
     error: {
       message: refusal.message,

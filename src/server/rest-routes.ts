@@ -56,8 +56,8 @@ export const statusOfReason: Record<ErrorReason, number> = {
 /** The input keys a route's path names, in order. */
 export const pathKeys = (route: RestRoute): string[] => [...route.path.matchAll(/\{(\w+)\}/gu)].map((match) => match[1] ?? "");
 
-/** GET and DELETE carry their input in the query string; the others in a JSON body. */
 /** Whether a request's path is the REST surface's (so a refusal of it takes the REST error shape). */
 export const isRestPath = (pathname: string): boolean => pathname === "/api" || pathname.startsWith("/api/");
 
+/** GET and DELETE carry their input in the query string; the others in a JSON body. */
 export const takesBody = (route: RestRoute): boolean => route.method === "POST" || route.method === "PATCH";

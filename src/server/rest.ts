@@ -4,7 +4,7 @@ import { ZodRealError } from "zod";
 import { appRouter, type Context } from "../api";
 import { createDocsPage } from "./docs";
 import { checkJsonBody, readBody } from "./guards";
-import { Refusal } from "./refusals";
+import { internalError, Refusal, restErrorBody } from "./refusals";
 import { noteFailure, noteProcedures, requestId, type Logger } from "./observability";
 import { createOpenApiDocument, inputSchemaOf, isJoinedObject, procedureOf, type JsonSchema } from "./openapi";
 import { version } from "./version";
@@ -153,7 +153,7 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
       const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "unknown", path, input, ctx });
       const { reason, issues, httpStatus } = shape.data;
       noteFailure(req, reason, path);
-      res.writeHead(httpStatus, jsonHeaders).end(JSON.stringify({ error: { reason, message: shape.message, ...(issues && { issues }) } }));
+      res.writeHead(httpStatus, jsonHeaders).end(restErrorBody({ reason, message: shape.message, ...(issues && { issues }) }));
     }
   }
 
@@ -163,7 +163,7 @@ export function createRestHandler({ createContext, log, maxBodyBytes = 1024 * 10
         // Only a fault in answering the refusal itself gets here; the request still gets an answer.
         noteFailure(req, "INTERNAL");
         log.error({ err: error, requestId: requestId(req) }, "request failed");
-        if (!res.headersSent) res.writeHead(500, jsonHeaders).end(JSON.stringify({ error: { reason: "INTERNAL", message: "Internal server error" } }));
+        if (!res.headersSent) res.writeHead(500, jsonHeaders).end(restErrorBody({ reason: "INTERNAL", message: internalError().message }));
       });
       return true;
     }
