@@ -1,14 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { appRouter } from "../../src/api";
+import { parseTargetText } from "../../src/server/guards";
 import { isRestPath, restRoutes } from "../../src/server/rest-routes";
 import { sendRaw } from "../support/raw-http";
 import { serveInProcess } from "../support/server";
 
 /**
- * Hostile HTTP thrown at every procedure (over /trpc and the REST routes) over a real connection: malformed targets, methods, headers, framing,
- * bodies and inputs. Whatever arrives, the server answers below 500, every error it sends has the API's JSON
- * shape with a `data.reason`, it logs no fault of its own, and it still answers /healthz afterwards.
+ * Hostile HTTP thrown at every procedure, over /trpc and the REST routes, on a real connection: malformed targets,
+ * methods, headers, framing, bodies and inputs. Whatever arrives, the server answers below 500, every error it sends
+ * has a reason in the JSON shape of the API it was meant for (`error.data.reason` from /trpc, `error.reason` from a
+ * REST route), it logs no fault of its own, and it still answers /healthz afterwards.
  * FUZZ_RUNS sets the number of requests (`npm run test:fuzz` makes a long run); FUZZ_SEED replays a failure.
  */
 const runs = Number(process.env.FUZZ_RUNS ?? 100);
@@ -35,13 +37,10 @@ function encoded(text: string): string {
   }
 }
 
-/** Whether a target is a REST route's path, as a URL would read it (`/api/..` is `/`). */
+/** Whether a target is a REST route's path, read as the server reads it (`/api/..` is `/`). */
 function forRest(target: string): boolean {
-  try {
-    return target.startsWith("/") && isRestPath(new URL(`http://localhost${target}`).pathname);
-  } catch {
-    return false;
-  }
+  const url = parseTargetText(target);
+  return url !== undefined && isRestPath(url.pathname);
 }
 
 /** Mostly what a client sends, so that calls reach the procedures; the rest is anything. */
