@@ -195,8 +195,10 @@ export function createTaskServer(
     const refusal = parserRefusal(error.code);
     // No request object, so no id: the line says what was refused.
     log.info({ status: refusal.status, reason: refusal.reason, parserError: error.code }, "request");
-    // The request line, when the parser got that far, says which API the request was for.
-    const target = /^[^\r\n]*?\s(\/\S*)/u.exec((error as { rawPacket?: Buffer }).rawPacket?.toString("latin1") ?? "")?.[1];
+    // Which API the request was for: its target, from the request being answered (its body too slow, say), or from
+    // the request line when the parser got that far.
+    const current = res && !res.writableFinished ? res.req.url : undefined;
+    const target = current ?? /^[^\r\n]*?\s(\/\S*)/u.exec((error as { rawPacket?: Buffer }).rawPacket?.toString("latin1") ?? "")?.[1];
     writeRefusal(socket, refusal, shapeOf(target));
   });
   server.on("connect", (req: IncomingMessage, socket: Duplex) =>

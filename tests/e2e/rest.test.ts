@@ -390,7 +390,7 @@ describe("REST behind the same access and origin checks as /trpc", () => {
 });
 
 describe("refusals made before a REST call reaches its route", () => {
-  it("come in the REST error shape: a foreign Host, a request Node's parser refuses, CONNECT", async () => {
+  it("come in the REST error shape: a foreign Host, a request Node's parser refuses, CONNECT, a body too slow", async () => {
     url = (await serveInProcess()).url;
     const answers = await Promise.all(
       [
@@ -404,6 +404,13 @@ describe("refusals made before a REST call reaches its route", () => {
       [400, { error: { reason: "VALIDATION", message: expect.any(String) } }],
       [405, { error: { reason: "VALIDATION", message: expect.stringContaining("CONNECT") } }],
     ]);
+    // A body too slow to arrive, once the request's head is in: 408, in the same shape.
+    const quick = (await serveInProcess({ headersTimeoutMs: 300, requestTimeoutMs: 300 })).url;
+    const slow = await sendRaw(quick, 'POST /api/projects HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":', {
+      keepOpen: true,
+      timeoutMs: 5000,
+    });
+    expect([slow?.status, JSON.parse(slow?.body ?? "null")]).toEqual([408, { error: { reason: "VALIDATION", message: expect.any(String) } }]);
     // The same refusals of a /trpc call keep tRPC's shape.
     const trpc = await sendRaw(url, "GET /trpc/projects.list HTTP/1.1\r\nHost: evil.example\r\n\r\n", { timeoutMs: 5000 });
     expect(JSON.parse(trpc?.body ?? "null")).toMatchObject({ error: { data: { reason: "FORBIDDEN", httpStatus: 403 } } });
