@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The resident half of `npm run check`: eslint and vitest kept loaded between checks, so a one-file check pays
-// neither's start-up (on a 2-core machine about 1.3 s of CPU for eslint, 1.5-2 s for vitest's config, server and
-// global set-up). `npm run check` starts it in the background when it is not running and uses it from the next
-// check on; `npm run check:all`, `CHECK_DAEMON=off` and CI (`CI` set, unless `CHECK_DAEMON=on`) run both tools cold.
+// The resident half of `npm run check` and `check:all`: eslint, dependency-cruiser and vitest kept loaded between
+// checks, so a check pays none of their start-ups (on a 2-core machine about 1.3 s of CPU for eslint, 1.6 s for
+// dependency-cruiser, which loads TypeScript, 1.5-2 s for vitest's config, server and global set-up). A check
+// starts it in the background when it is not running and uses it from the next check on; `CHECK_DAEMON=off` and CI
+// (`CI` set, unless `CHECK_DAEMON=on`) run every tool cold.
 //   node scripts/check-daemon.mjs [start|stop|status]   (npm run check:daemon -- stop)
 //
 // It answers one check at a time on a Unix socket in node_modules/.cache/check/, which only its owner may open.
@@ -38,6 +39,7 @@ const readOnce = [
   "tsconfig.json",
   "vitest.config.ts",
   "eslint.config.js",
+  ".dependency-cruiser.cjs",
   "tests/support/global-setup.ts",
   "bin/build-state.mjs",
   "scripts/check-daemon.mjs",
@@ -111,11 +113,12 @@ export function startDaemon() {
 }
 
 /**
- * Lints `lint` (file paths) and runs the test files `tests` in the daemon. Resolves to `{ lint, test }`, each
- * `{ code, output, seconds }`, or `undefined` when no daemon is up to date (one is then started for next time).
+ * Lints `lint` (paths; `["."]` the tree), cruises the layers if `layers`, and runs the test files `tests` (`"all"`:
+ * those of `npm test`) in the daemon. Resolves to `{ lint, layers, test }`, each `{ code, output, seconds }` or
+ * undefined when not asked, or to `undefined` when no daemon is up to date (one is then started for next time).
  */
-export async function checkResident({ lint, tests, pglite }) {
-  const answer = await ask({ fingerprint: fingerprint(), lint, tests, pglite });
+export async function checkResident({ lint, layers, tests, pglite }) {
+  const answer = await ask({ fingerprint: fingerprint(), lint, layers, tests, pglite });
   if (!answer || answer.stale) startDaemon();
   return answer?.stale ? undefined : answer;
 }
@@ -129,7 +132,13 @@ async function serve() {
   const log = (line) => console.info(`${new Date().toISOString()} ${line}`);
   process.chdir(root);
   const started = fingerprint();
-  const [{ ESLint }, { createVitest }] = await Promise.all([import("eslint"), import("vitest/node")]);
+  const [{ ESLint }, { createVitest }, { cruise }, { default: depcruiseOptions }, { default: tsConfigOf }] = await Promise.all([
+    import("eslint"),
+    import("vitest/node"),
+    import("dependency-cruiser"),
+    import("dependency-cruiser/config-utl/extract-depcruise-options"),
+    import("dependency-cruiser/config-utl/extract-ts-config"),
+  ]);
   // The lint script's settings (package.json `lint`): the same cache, and any warning fails.
   const eslint = new ESLint({ cache: true, cacheLocation: "node_modules/.cache/eslint/", errorOnUnmatchedPattern: false });
   const formatter = await eslint.loadFormatter("stylish");
@@ -157,6 +166,21 @@ async function serve() {
     return { code: problems === 0 ? 0 : 1, output: problems === 0 ? "" : await formatter.format(results), seconds: (performance.now() - begun) / 1000 };
   }
 
+  // The layers script's folders and config (package.json `layers`), without its cache: dependency-cruiser keeps
+  // each file's hash in memory for the life of the process, so a resident cache would never see an edit. Uncached
+  // with its modules loaded, a cruise costs about 1 s of CPU, less than the script's start-up alone.
+  const layersScript = JSON.parse(readFileSync("package.json", "utf8")).scripts.layers;
+  const [, folders] = /^depcruise (.+?) --output-type err-long --cache \S+ --cache-strategy content$/u.exec(layersScript) ?? [];
+  if (!folders) throw new Error(`the layers script is not the one this daemon knows how to run: ${layersScript}`);
+  const cruiseOptions = { ...(await depcruiseOptions("./.dependency-cruiser.cjs")), outputType: "err-long" };
+  const tsConfig = tsConfigOf(cruiseOptions.tsConfig.fileName);
+
+  async function cruiseLayers() {
+    const begun = performance.now();
+    const { output, exitCode } = await cruise(folders.split(" "), cruiseOptions, {}, { tsConfig });
+    return { code: exitCode === 0 ? 0 : 1, output: exitCode === 0 ? "" : String(output), seconds: (performance.now() - begun) / 1000 };
+  }
+
   async function testFiles(files, pglite) {
     const begun = performance.now();
     const now = stamps(sourceRoots);
@@ -167,7 +191,11 @@ async function serve() {
     else process.env.TEST_PGLITE = "off";
     captured = [];
     try {
-      const paths = files.map((file) => join(root, file));
+      // "all": what `npm test` runs, the config's test files but tests/process (the tier that starts the bin).
+      const paths =
+        files === "all"
+          ? (await vitest.globTestSpecifications()).map((spec) => spec.moduleId).filter((path) => !path.startsWith(join(root, "tests", "process")))
+          : files.map((file) => join(root, file));
       const result = await vitest.runTestFiles(paths);
       // The result holds every module vitest has run since it started; this check is about the ones it asked for.
       const failed = result.unhandledErrors.length > 0 || result.testModules.some((module) => paths.includes(module.moduleId) && !module.ok());
@@ -214,15 +242,17 @@ async function serve() {
           return stop("a file it reads once changed");
         }
         const cpu = process.cpuUsage();
-        const [lint, test] = await Promise.all([
+        const [lint, layers, test] = await Promise.all([
           message.lint.length > 0 ? lintFiles(message.lint) : undefined,
-          message.tests.length > 0 ? testFiles(message.tests, message.pglite) : undefined,
+          message.layers ? cruiseLayers() : undefined,
+          message.tests === "all" || message.tests.length > 0 ? testFiles(message.tests, message.pglite) : undefined,
         ]);
         runs += 1;
-        log(`check ${runs}: lint ${message.lint.length} files, ${message.tests.length} test files, ${test?.code === 0 ? "passed" : "failed"}`);
+        const count = (list) => (list === "all" ? "all" : list.length);
+        log(`check ${runs}: lint ${count(message.lint)} files, layers ${message.layers ? "cruised" : "skipped"}, ${count(message.tests)} test files, ${test?.code === 0 ? "passed" : "failed"}`);
         const { user, system } = process.cpuUsage(cpu);
         // Its CPU (test workers are threads of this process), for the check's line: a check's cost is its own and this.
-        socket.end(`${JSON.stringify({ lint, test, cpuSeconds: (user + system) / 1e6 })}\n`);
+        socket.end(`${JSON.stringify({ lint, layers, test, cpuSeconds: (user + system) / 1e6 })}\n`);
         // Its memory (about 700 MB: vitest's module graph, the test workers' freed heaps) creeps up with each
         // run: a fresh daemon every hundred checks keeps it bounded.
         if (runs >= maxRuns) await stop(`served ${maxRuns} checks`);

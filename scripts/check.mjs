@@ -2,7 +2,8 @@
 // The loop in one command. `npm run check`: typecheck over the whole tree, lint over the changed files, layers
 // when an import changed, and the tests nearest the change (scripts/affected-tests.mjs says which and why), all
 // at once. `npm run check:all` (--all): typecheck, lint and layers over the whole tree and the whole of
-// `npm test`, as CI runs them. On success one line: each step's time, the test files run and why, and the load
+// `npm test`, as CI runs them (CI runs every tool cold; elsewhere lint, layers and tests run in the resident
+// daemon once it is up, scripts/check-daemon.mjs). On success one line: each step's time, the test files run and why, and the load
 // average (the machine may be shared). On failure only the output of the first failing step, in the order
 // listed. Each step is the package.json script of its name, run straight from package.json (not through
 // `npm run`, whose start-up adds about 0.3 s a step), so it is defined once, there.
@@ -91,11 +92,12 @@ const postgresCode = /^(src\/data\/pg\/|drizzle\/pg\/|tests\/pg\/|tests\/support
 
 /** The steps for this change: each a name and a command, or `skip` saying why it need not run. */
 async function plan() {
-  const wholeTests = { name: "test", command: `${scripts.test} --reporter=dot`, scope: "all" };
+  // `resident`: what the daemon is asked for in the step's place (lint's paths, layers, the test files).
+  const wholeTests = { name: "test", command: `${scripts.test} --reporter=dot`, scope: "all", resident: "all" };
   const whole = [
     { name: "typecheck", command: scripts.typecheck },
-    { name: "lint", command: scripts.lint },
-    { name: "layers", command: scripts.layers },
+    { name: "lint", command: scripts.lint, resident: ["."] },
+    { name: "layers", command: scripts.layers, resident: true },
   ];
   if (all) return [...whole, wholeTests];
   let changed;
@@ -115,7 +117,7 @@ async function plan() {
     lintable.length === 0
       ? { ...lint, skip: "no changed module" }
       : // --no-warn-ignored: a changed file eslint ignores (dist/, say) is not a warning here.
-        { ...lint, command: `${scripts.lint.replace(/ \.$/u, "")} --no-warn-ignored ${lintable.map(quote).join(" ")}`, files: lintable };
+        { ...lint, command: `${scripts.lint.replace(/ \.$/u, "")} --no-warn-ignored ${lintable.map(quote).join(" ")}`, resident: lintable };
   const layersStep = importsChanged(changed) ? layers : { ...layers, skip: "imports unchanged" };
   const tests = await affectedTests(changed);
   // The PostgreSQL half of the contract and property suites (PGlite, about 4x SQLite's time) is the PostgreSQL
@@ -128,7 +130,7 @@ async function plan() {
         name: "test",
         command: `${pglite ? "" : "TEST_PGLITE=off "}vitest run --reporter=dot ${tests.files.map(quote).join(" ")}`,
         scope: `${tests.why}${pglite ? "" : "; PGlite left to test:pg"}`,
-        files: tests.files,
+        resident: tests.files,
         pglite,
       };
   return [typecheckStep, lintStep, layersStep, testStep];
@@ -152,21 +154,23 @@ function run(step) {
   });
 }
 
-// Lint and the tests of a change (not check:all's whole `npm test`, nor CI's) go to the resident eslint and
-// vitest (scripts/check-daemon.mjs) when one is up to date, else run cold; the first such check starts one.
-const [lintStep, testStep] = [steps.find((step) => step.name === "lint"), steps.find((step) => step.name === "test")];
+// Lint, layers and the tests go to the resident eslint, dependency-cruiser and vitest (scripts/check-daemon.mjs)
+// when one is up to date, else run cold; the first such check starts one. The typecheck (tsgo, native and
+// incremental) always runs here, beside them.
+const residentStep = (name) => steps.find((step) => step.name === name && !step.skip);
+const [lintStep, layersStep, testStep] = ["lint", "layers", "test"].map(residentStep);
 const sent = elapsed();
-const resident =
-  !all && daemonWanted(process.env) && testStep.files
-    ? checkResident({ lint: lintStep.skip ? [] : lintStep.files, tests: testStep.files, pglite: testStep.pglite })
-    : Promise.resolve(undefined);
+const resident = daemonWanted(process.env)
+  ? checkResident({ lint: lintStep?.resident ?? [], layers: Boolean(layersStep), tests: testStep?.resident ?? [], pglite: Boolean(testStep?.pglite) })
+  : Promise.resolve(undefined);
 const results = steps.map((step) => {
   if (step.skip) return Promise.resolve({ step, code: 0, output: "" });
-  if (!step.files) return run(step);
+  if (!step.resident) return run(step);
   return resident.then((answer) => {
     const done = answer?.[step.name];
     if (!done) return run(step);
-    return { ...done, step: { ...step, scope: `${step.scope ?? `${step.files.length} files`}; resident` }, seconds: sent + done.seconds };
+    const scope = step.scope ?? (Array.isArray(step.resident) && step.resident[0] !== "." ? `${step.resident.length} files` : undefined);
+    return { ...done, step: { ...step, scope: scope ? `${scope}; resident` : "resident" }, seconds: sent + done.seconds };
   });
 });
 
