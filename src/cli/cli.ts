@@ -115,7 +115,7 @@ const exitCodeHelp = `On failure the reason goes to stderr as "REASON: detail", 
 
 type Call = (path: string, input: unknown) => Promise<unknown>;
 
-/** The call of each run in progress, by the program it built. */
+/** The call of each program, which runs the procedure for the run it is parsing. */
 const calls = new WeakMap<object, Call>();
 
 /**
@@ -129,9 +129,60 @@ const callOfRun = new Proxy(
   { get: (_, path: string) => (input: unknown) => (calls.get(getCliContext()?.program ?? {}) as Call)(path, input) },
 );
 
+/** One run of a command line: where it writes, and the database it opened, if any. */
+type Run = { io: CliIo; database?: Store };
+
+/** A program built from the router, told which run it is parsing (undefined once that run ends). */
+type Program = { command: Command; use: (run: Run | undefined) => void };
+
+/**
+ * Programs not parsing a command line: each is parsed again for a later run (commander restores a program's
+ * state before each parse), since building one, about 200 options, was most of a short run's CPU. A run takes
+ * one from here, or builds one when every program is busy (runs started at once in one process), and puts it back.
+ */
+const idlePrograms: Program[] = [];
+
 /** Runs one command line; resolves with the exit code (a `serve` keeps the process alive after it resolves). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let database: Store | undefined;
+  const built = idlePrograms.pop() ?? buildProgram();
+  const run: Run = { io };
+  built.use(run);
+  try {
+    await built.command.parseAsync(argv, { from: "user" });
+    return exitCodes.ok;
+  } catch (error) {
+    if (isCommanderError(error)) return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage; // --help is exit 0
+    // A CliFailure is an expected refusal (no stack); anything else is a bug, shown in full.
+    io.stderr(`${error instanceof CliFailure ? error.message : `INTERNAL: ${inspect(error)}`}\n`);
+    return error instanceof CliFailure ? error.exitCode : exitCodes.refused;
+  } finally {
+    built.use(undefined);
+    idlePrograms.push(built);
+    await run.database?.close();
+  }
+}
+
+/** The `taskrpc` program: every procedure of the router as a command, and the operations beside them. */
+function buildProgram(): Program {
+  let running: Run | undefined;
+  const current = (): Run => {
+    if (!running) throw new Error("a taskrpc program was used outside a run");
+    return running;
+  };
+  // What the commands write to and read: the current run's, looked up when they run.
+  const io: CliIo = {
+    stdout: (text) => current().io.stdout(text),
+    stderr: (text) => current().io.stderr(text),
+    get env() {
+      return current().io.env;
+    },
+    get interactive() {
+      return current().io.interactive;
+    },
+    get stdoutStream() {
+      return current().io.stdoutStream;
+    },
+  };
 
   // The database opens only when a procedure runs, and errors are worded before trpc-cli rewords them.
   const databasePath = () => (program.opts().db as string | undefined) ?? io.env.DATABASE_PATH ?? defaultDatabasePath;
@@ -144,9 +195,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       throw new CliFailure(`VALIDATION: --database-url (DATABASE_URL) must be a postgres:// URL, not "${redactedUrl(url)}"`, exitCodes.usage);
     }
     const shown = url === undefined ? databasePath() : redactedUrl(url);
+    const run = current();
     try {
-      database ??= await openStore({ databasePath: databasePath(), databaseUrl: url, ...options });
-      return database;
+      run.database ??= await openStore({ databasePath: databasePath(), databaseUrl: url, ...options });
+      return run.database;
     } catch (error) {
       throw new CliFailure(`INTERNAL: cannot open database ${shown}: ${(error as Error).message}`, exitCodes.refused);
     }
@@ -171,7 +223,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     trpcServer: { initTRPC: { create: () => ({ createCallerFactory: () => () => callOfRun }) } },
   });
   const program = routerCli.buildProgram({
-    argv,
     logger: {
       info: (result: unknown) => io.stdout(`${JSON.stringify(result, null, 2)}\n`),
       error: (text: unknown) => io.stderr(`${String(text)}\n`), // only trpc-cli's own warnings; commander uses io
@@ -205,8 +256,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const operations = {
     stdout: io.stdout,
     stderr: io.stderr,
-    interactive: io.interactive ?? false,
-    stdoutStream: io.stdoutStream,
+    get interactive() {
+      return io.interactive ?? false;
+    },
+    get stdoutStream() {
+      return io.stdoutStream;
+    },
     databasePath,
     databaseUrl,
     openDatabase: openTaskDatabase,
@@ -249,15 +304,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   leaves.push(...operationsHelp, ...copyHelp);
   program.addHelpText("after", `\nAll commands:\n${leaves.join("\n")}\n\n${exitCodeHelp}`);
 
-  try {
-    await program.parseAsync(argv, { from: "user" });
-    return exitCodes.ok;
-  } catch (error) {
-    if (isCommanderError(error)) return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage; // --help is exit 0
-    // A CliFailure is an expected refusal (no stack); anything else is a bug, shown in full.
-    io.stderr(`${error instanceof CliFailure ? error.message : `INTERNAL: ${inspect(error)}`}\n`);
-    return error instanceof CliFailure ? error.exitCode : exitCodes.refused;
-  } finally {
-    await database?.close();
-  }
+  return {
+    command: program,
+    use: (run) => {
+      running = run;
+    },
+  };
 }

@@ -181,6 +181,15 @@ describe("taskrpc commands on a database", () => {
     expect(names(await taskrpc(["--db", other, "projects", "list"]))).toEqual(["Elsewhere"]);
   });
 
+  it("forgets one command's flags by the next one in the same process", async () => {
+    const other = join(dir, "forgetful.db");
+    expect((await taskrpc(["--db", other, "tasks", "list", "--sort-by", "title", "--project-id", home.id, "--limit", "1"])).code).toBe(0);
+    // No --db, --sort-by, --project-id or --limit this time: DATABASE_PATH's database, newest first, every project.
+    const run = await taskrpc(["tasks", "list"], { DATABASE_PATH: db });
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(titles(JSON.parse(run.stdout) as Page)).toEqual(["Write report", "Call Bob", "Buy milk"]);
+  });
+
   it("filters by one --project-id, or by several when it is repeated", async () => {
     expect(titles(await json<Page>("tasks", "list", "--project-id", home.id)).sort()).toEqual(["Buy milk", "Call Bob"]);
     const both = await json<Page>("tasks", "list", "--project-id", home.id, "--project-id", work.id);
