@@ -169,9 +169,9 @@ async function serve() {
   // The layers script's folders and config (package.json `layers`), without its cache: dependency-cruiser keeps
   // each file's hash in memory for the life of the process, so a resident cache would never see an edit. Uncached
   // with its modules loaded, a cruise costs about 1 s of CPU, less than the script's start-up alone.
-  const layersScript = JSON.parse(readFileSync("package.json", "utf8")).scripts.layers;
-  const [, folders] = /^depcruise (.+?) --output-type err-long --cache \S+ --cache-strategy content$/u.exec(layersScript) ?? [];
-  if (!folders) throw new Error(`the layers script is not the one this daemon knows how to run: ${layersScript}`);
+  const { scripts } = JSON.parse(readFileSync("package.json", "utf8"));
+  const [, folders] = /^depcruise (.+?) --output-type err-long --cache \S+ --cache-strategy content$/u.exec(scripts.layers) ?? [];
+  if (!folders) throw new Error(`the layers script is not the one this daemon knows how to run: ${scripts.layers}`);
   const cruiseOptions = { ...(await depcruiseOptions("./.dependency-cruiser.cjs")), outputType: "err-long" };
   const tsConfig = tsConfigOf(cruiseOptions.tsConfig.fileName);
 
@@ -180,6 +180,9 @@ async function serve() {
     const { output, exitCode } = await cruise(folders.split(" "), cruiseOptions, {}, { tsConfig });
     return { code: exitCode === 0 ? 0 : 1, output: exitCode === 0 ? "" : String(output), seconds: (performance.now() - begun) / 1000 };
   }
+
+  // The folders `npm test` leaves to tiers of their own (its script's `--exclude 'folder/**'`).
+  const tierFolders = [...scripts.test.matchAll(/--exclude '([^'*]+)\/\*\*'/gu)].map(([, folder]) => join(root, folder, "/"));
 
   async function testFiles(files, pglite) {
     const begun = performance.now();
@@ -191,10 +194,10 @@ async function serve() {
     else process.env.TEST_PGLITE = "off";
     captured = [];
     try {
-      // "all": what `npm test` runs, the config's test files but tests/process (the tier that starts the bin).
+      // "all": what `npm test` runs, the config's test files but the folders its script excludes (the tiers).
       const paths =
         files === "all"
-          ? (await vitest.globTestSpecifications()).map((spec) => spec.moduleId).filter((path) => !path.startsWith(join(root, "tests", "process")))
+          ? (await vitest.globTestSpecifications()).map((spec) => spec.moduleId).filter((path) => !tierFolders.some((folder) => path.startsWith(folder)))
           : files.map((file) => join(root, file));
       const result = await vitest.runTestFiles(paths);
       // The result holds every module vitest has run since it started; this check is about the ones it asked for.
