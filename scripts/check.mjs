@@ -3,9 +3,9 @@
 // when an import changed, and the tests nearest the change (scripts/affected-tests.mjs says which and why), all
 // at once. `npm run check:all` (--all): typecheck, lint and layers over the whole tree and the whole of
 // `npm test`, as CI runs them (CI runs every tool cold; elsewhere lint, layers and tests run in the resident
-// daemon once it is up, scripts/check-daemon.mjs). On success one line: each step's time, the test files run and why, and the load
-// average (the machine may be shared). On failure only the output of the first failing step, in the order
-// listed. Each step is the package.json script of its name, run straight from package.json (not through
+// daemon once it is up, scripts/check-daemon.mjs). On success one line: each step's time, the test files run and
+// why, and the load average (the machine may be shared). On failure only the output of the first failing step, in
+// the order listed. Each step is the package.json script of its name, run straight from package.json (not through
 // `npm run`, whose start-up adds about 0.3 s a step), so it is defined once, there.
 //
 // "The change" is everything uncommitted, untracked files included, against the last commit (HEAD).
