@@ -85,7 +85,9 @@ const json = { "content-type": "application/json" };
 
 describe("the OpenAPI document", () => {
   it("is a valid OpenAPI 3.1 document", { timeout: 30_000 }, async () => {
-    const result = await new Validator().validate(theDocument());
+    // OpenAPI's own schema is not checked against JSON Schema's meta-schema, nor its validator's code optimised:
+    // the same verdict in half the CPU (about 0.3 s).
+    const result = await new Validator({ validateSchema: false, code: { optimize: false } }).validate(theDocument());
     expect(result.errors).toBeUndefined();
     expect(result.valid).toBe(true);
     expect(theDocument().openapi).toMatch(/^3\.1\./u);
