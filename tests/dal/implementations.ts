@@ -1,7 +1,10 @@
 import { openMemoryRepositories, type Repositories } from "../../src/data";
 import { openDatabaseCopy, openTestDatabase, tickingClock } from "../support/database";
-import { deferredRepositories, pgliteRepositories } from "../support/pglite";
-import { openServerStore, testDatabaseUrl } from "../support/postgres";
+
+// PostgreSQL's test support (PGlite, node-postgres, their Drizzle drivers) is loaded only when a PostgreSQL store
+// is tested: `npm test` and the inner loop test none, and loading it cost each test worker about 0.2 s of CPU.
+const pglite = process.env.TEST_PGLITE === "off" && !process.env.TEST_DATABASE_URL ? undefined : await import("../support/pglite");
+const postgres = process.env.TEST_DATABASE_URL ? await import("../support/postgres") : undefined;
 
 /**
  * Every implementation of the repository the data-layer suite runs against — the same suite, unchanged,
@@ -22,16 +25,16 @@ export const implementations: Implementation[] = [
   { name: "memory", open: () => openMemoryRepositories({ clock: tickingClock() }), openForSuite: () => shared(openMemoryRepositories({ clock: tickingClock() })) },
   // `npm test` sets TEST_PGLITE=off, and so does `npm run check` unless PostgreSQL's own code changed: PGlite is the
   // PostgreSQL tier's (npm run test:pg), which coverage and CI run too.
-  ...(process.env.TEST_PGLITE === "off"
+  ...(process.env.TEST_PGLITE === "off" || !pglite
     ? []
-    : [{ name: "pglite", open: () => pgliteRepositories({ clock: tickingClock() }), openForSuite: () => shared(pgliteRepositories({ clock: tickingClock() })) }]),
+    : [{ name: "pglite", open: () => pglite.pgliteRepositories({ clock: tickingClock() }), openForSuite: () => shared(pglite.pgliteRepositories({ clock: tickingClock() })) }]),
   // A real PostgreSQL server when TEST_DATABASE_URL names one (CI); tests/pg says why it is left out otherwise.
-  ...(testDatabaseUrl
+  ...(pglite && postgres
     ? [
         {
           name: "postgres",
-          open: () => deferredRepositories(openServerStore({ clock: tickingClock() })),
-          openForSuite: () => shared(deferredRepositories(openServerStore({ clock: tickingClock() }))),
+          open: () => pglite.deferredRepositories(postgres.openServerStore({ clock: tickingClock() })),
+          openForSuite: () => shared(pglite.deferredRepositories(postgres.openServerStore({ clock: tickingClock() }))),
         },
       ]
     : []),

@@ -1,18 +1,17 @@
 import { describe, expect, inject, it } from "vitest";
 import type { PgStore } from "../../src/data/pg/open";
 import { projects } from "../../src/data/pg/schema";
-import { openPgliteStore } from "../support/pglite";
-import { openTestPostgres, testDatabaseUrl } from "../support/postgres";
 
 /**
  * A query cannot write, by construction: the connection the read view's statements run on is one PostgreSQL
  * itself refuses writes on (a READ ONLY transaction on PGlite, a read-only session from openPostgres on a server).
  */
 const stores: { name: string; open: () => Promise<PgStore> }[] = [
-  ...(process.env.TEST_PGLITE === "off" ? [] : [{ name: "pglite", open: () => openPgliteStore({}) }]),
-  // The server's template database is made by test:pg's set-up (vitest.pg.config.ts): npm test leaves this case to it,
-  // even with TEST_DATABASE_URL set.
-  ...(testDatabaseUrl && inject("postgresTemplate") ? [{ name: "postgres", open: () => openTestPostgres() }] : []),
+  // Each loaded only when its case runs: `npm test` runs neither, and loading their support costs a worker about 0.2 s.
+  ...(process.env.TEST_PGLITE === "off" ? [] : [{ name: "pglite", open: async () => (await import("../support/pglite")).openPgliteStore({}) }]),
+  // The server's template database is made by test:pg's set-up (vitest.pg.config.ts) when TEST_DATABASE_URL names a
+  // server: npm test leaves this case to it, even with TEST_DATABASE_URL set.
+  ...(inject("postgresTemplate") ? [{ name: "postgres", open: async () => (await import("../support/postgres")).openTestPostgres() }] : []),
 ];
 
 describe.runIf(stores.length > 0)("the read view's connection", () => {
