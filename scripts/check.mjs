@@ -14,7 +14,8 @@
 // imports only: while every changed file has the import lines it had at HEAD, the import graph is HEAD's, which
 // check:all (CI) holds to the rules, so the step is skipped.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { init, parse } from "es-module-lexer";
@@ -88,6 +89,41 @@ function exampleAffected(changed) {
   );
 }
 
+/**
+ * The typecheck's inputs, as times and sizes: every file git knows of (tracked, or untracked and not ignored) and
+ * the installed packages (npm's record of them, examples/react's workspace included; no ignored file is in a
+ * tsconfig's include). While they are what they were when a typecheck command last passed, it would pass again,
+ * and is skipped: tsgo's own incremental check still reads every file and the packages' types, about 2 s of CPU.
+ */
+function typecheckInputs(command) {
+  const hash = createHash("sha256").update(command);
+  const files = git("ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0").filter(Boolean);
+  for (const file of [...files, "node_modules/.package-lock.json"]) {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    hash.update(`${file}\0${stat ? `${stat.mtimeMs}:${stat.size}` : "none"}\n`);
+  }
+  return hash.digest("hex");
+}
+const passedTypechecks = join("node_modules", ".cache", "check", "typechecks.json");
+const readPassed = () => {
+  try {
+    return JSON.parse(readFileSync(passedTypechecks, "utf8"));
+  } catch {
+    return {};
+  }
+};
+
+/** The typecheck step, skipped while its inputs are those it last passed with. */
+function typecheckUnlessUnchanged(step) {
+  let inputs;
+  try {
+    inputs = typecheckInputs(step.command);
+  } catch {
+    return step; // no git: nothing to compare with
+  }
+  return readPassed()[step.command] === inputs ? { ...step, skip: "inputs unchanged since it passed" } : { ...step, inputs };
+}
+
 const postgresCode = /^(src\/data\/pg\/|drizzle\/pg\/|tests\/pg\/|tests\/support\/(pglite|postgres)\.ts$)/u;
 
 /** The steps for this change: each a name and a command, or `skip` saying why it need not run. */
@@ -99,7 +135,7 @@ async function plan() {
     { name: "lint", command: scripts.lint, resident: ["."] },
     { name: "layers", command: scripts.layers, resident: true },
   ];
-  if (all) return [...whole, wholeTests];
+  if (all) return [typecheckUnlessUnchanged(whole[0]), ...whole.slice(1), wholeTests];
   let changed;
   try {
     changed = changedFiles();
@@ -111,7 +147,9 @@ async function plan() {
   // The typecheck is two programs, the tree's and examples/react's (about a second of CPU); the example's only
   // when the change can reach its types.
   const [typecheckTree] = typecheck.command.split(" && ");
-  const typecheckStep = exampleAffected(changed) ? typecheck : { ...typecheck, command: typecheckTree, scope: "examples/react unaffected" };
+  const typecheckStep = typecheckUnlessUnchanged(
+    exampleAffected(changed) ? typecheck : { ...typecheck, command: typecheckTree, scope: "examples/react unaffected" },
+  );
   const lintable = changed.filter((file) => modules.test(file) && existsSync(file));
   const lintStep =
     lintable.length === 0
@@ -186,6 +224,10 @@ for (const pending of results) {
   if (step.skip) {
     timings.push(`${step.name} skipped (${step.skip})`);
     continue;
+  }
+  if (step.inputs) {
+    mkdirSync(dirname(passedTypechecks), { recursive: true });
+    writeFileSync(passedTypechecks, JSON.stringify({ ...readPassed(), [step.command]: step.inputs }));
   }
   // eslint-disable-next-line no-control-regex -- the summary line is coloured
   const files = /Test Files\s+(\d+) passed/u.exec(output.replace(/\x1b\[[0-9;]*m/gu, ""))?.[1];
