@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const folder = join(root, "node_modules", ".cache", "check");
@@ -123,18 +124,13 @@ export async function checkResident({ lint, layers, tests, pglite }) {
   return answer?.stale ? undefined : answer;
 }
 
-async function serve() {
-  mkdirSync(folder, { recursive: true });
-  if (existsSync(socketPath)) {
-    if (await daemonRunning()) return; // another daemon serves this tree
-    unlinkSync(socketPath);
-  }
-  const log = (line) => console.info(`${new Date().toISOString()} ${line}`);
-  process.chdir(root);
-  const started = fingerprint();
-  const [{ ESLint }, { createVitest }, { cruise }, { default: depcruiseOptions }, { default: tsConfigOf }] = await Promise.all([
+/**
+ * Lint and the layers, in a thread of their own: a cruise or a lint of the tree keeps its thread busy for a second
+ * or two, which on the daemon's main thread held up the test workers it serves (their modules come through it).
+ */
+async function staticChecksThread() {
+  const [{ ESLint }, { cruise }, { default: depcruiseOptions }, { default: tsConfigOf }] = await Promise.all([
     import("eslint"),
-    import("vitest/node"),
     import("dependency-cruiser"),
     import("dependency-cruiser/config-utl/extract-depcruise-options"),
     import("dependency-cruiser/config-utl/extract-ts-config"),
@@ -144,20 +140,6 @@ async function serve() {
   const formatter = await eslint.loadFormatter("stylish");
   // eslint loads its parsers and rules on the first file it lints: here, not in the first check.
   await eslint.lintText(readFileSync(fileURLToPath(import.meta.url), "utf8"), { filePath: fileURLToPath(import.meta.url) });
-  let captured = [];
-  const output = new Writable({
-    write(chunk, _encoding, callback) {
-      captured.push(String(chunk));
-      callback();
-    },
-  });
-  // Vitest pipes each test worker's stdio into it, and pipe() ends the destination when a worker exits; like
-  // process.stdout, this stream outlives them.
-  output.end = () => output;
-  process.env.FORCE_COLOR = "1";
-  const vitest = await createVitest("test", { watch: false, reporters: ["dot"] }, {}, { stdout: output, stderr: output });
-  await vitest.init();
-  let sources = stamps(sourceRoots);
 
   async function lintFiles(files) {
     const begun = performance.now();
@@ -186,7 +168,60 @@ async function serve() {
     return { code: exitCode === 0 ? 0 : 1, output: exitCode === 0 ? "" : String(output), seconds: (performance.now() - begun) / 1000 };
   }
 
+  parentPort.on("message", async ({ lint, layers }) => {
+    const answer = await Promise.all([lint.length > 0 ? lintFiles(lint) : undefined, layers ? cruiseLayers() : undefined]);
+    parentPort.postMessage(answer);
+  });
+  parentPort.postMessage("ready");
+}
+
+/**
+ * Starts the thread of lint and the layers; resolves, once it is ready, to the call that runs them there. Should
+ * it fail, the daemon exits: the check waiting on it, left without an answer, runs cold.
+ */
+function startStaticChecks() {
+  const thread = new Worker(fileURLToPath(import.meta.url), { workerData: { role: "static checks" } });
+  // It answers one request at a time, in order, as the daemon asks them.
+  const waiting = [];
+  return new Promise((resolve) => {
+    thread.on("error", (error) => {
+      console.error(`${new Date().toISOString()} stopping: lint and layers failed: ${error?.stack ?? error}`);
+      process.exit(1);
+    });
+    thread.on("message", (message) => {
+      if (message === "ready") resolve((request) => new Promise((answered) => (waiting.push(answered), thread.postMessage(request))));
+      else waiting.shift()?.(message);
+    });
+  });
+}
+
+async function serve() {
+  mkdirSync(folder, { recursive: true });
+  if (existsSync(socketPath)) {
+    if (await daemonRunning()) return; // another daemon serves this tree
+    unlinkSync(socketPath);
+  }
+  const log = (line) => console.info(`${new Date().toISOString()} ${line}`);
+  process.chdir(root);
+  const started = fingerprint();
+  const [{ createVitest }, staticChecks] = await Promise.all([import("vitest/node"), startStaticChecks()]);
+  let captured = [];
+  const output = new Writable({
+    write(chunk, _encoding, callback) {
+      captured.push(String(chunk));
+      callback();
+    },
+  });
+  // Vitest pipes each test worker's stdio into it, and pipe() ends the destination when a worker exits; like
+  // process.stdout, this stream outlives them.
+  output.end = () => output;
+  process.env.FORCE_COLOR = "1";
+  const vitest = await createVitest("test", { watch: false, reporters: ["dot"] }, {}, { stdout: output, stderr: output });
+  await vitest.init();
+  let sources = stamps(sourceRoots);
+
   // The folders `npm test` leaves to tiers of their own (its script's `--exclude 'folder/**'`).
+  const { scripts } = JSON.parse(readFileSync("package.json", "utf8"));
   const tierFolders = [...scripts.test.matchAll(/--exclude '([^'*]+)\/\*\*'/gu)].map(([, folder]) => join(root, folder, "/"));
 
   async function testFiles(files, pglite) {
@@ -250,9 +285,8 @@ async function serve() {
           return stop("a file it reads once changed");
         }
         const cpu = process.cpuUsage();
-        const [lint, layers, test] = await Promise.all([
-          message.lint.length > 0 ? lintFiles(message.lint) : undefined,
-          message.layers ? cruiseLayers() : undefined,
+        const [[lint, layers], test] = await Promise.all([
+          staticChecks({ lint: message.lint, layers: message.layers }),
           message.tests === "all" || message.tests.length > 0 ? testFiles(message.tests, message.pglite) : undefined,
         ]);
         runs += 1;
@@ -274,7 +308,8 @@ async function serve() {
 }
 
 const command = process.argv[2];
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (!isMainThread && workerData?.role === "static checks") await staticChecksThread();
+else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (command === "serve") await serve();
   else if (command === "start") startDaemon();
   else if (command === "stop") console.info((await stopDaemon()) ? "stopped" : "not running");
