@@ -53,6 +53,15 @@ const cases = [
     bug: "await readBody(req, res, Number.MAX_SAFE_INTEGER);",
   },
   {
+    // Caught by the types alone (a query's repository has no writes), after a harmless change whose typecheck
+    // passed: the typecheck step's skip must not outlive a change.
+    layer: "types",
+    what: "a query writes: projects.get deletes the project",
+    file: "src/api/routers/projects.ts",
+    find: ".query(({ ctx, input }) => ctx.repo.getProject(input.id)),",
+    bug: ".query(({ ctx, input }) => ctx.repo.deleteProject(input)),",
+  },
+  {
     layer: "cli",
     what: "the CLI exits 0 on bad input",
     file: "src/cli/failure.ts",
