@@ -53,7 +53,7 @@ const cases = [
     bug: "await readBody(req, res, Number.MAX_SAFE_INTEGER);",
   },
   {
-    // Caught by the types alone (a query's repository has no writes), after a harmless change whose typecheck
+    // Caught by the typecheck (a query's repository has no writes), after a harmless change whose typecheck
     // passed: the typecheck step's skip must not outlive a change.
     layer: "types",
     what: "a query writes: projects.get deletes the project",
