@@ -150,21 +150,17 @@ async function staticChecksThread() {
 
   // The layers script's folders and config (package.json `layers`), without its cache: dependency-cruiser keeps
   // each file's hash in memory for the life of the process, so a resident cache would never see an edit. Uncached
-  // with its modules loaded, a cruise costs about 1 s of CPU, less than the script's start-up alone; none while no
-  // file of those folders changed (time or size) since the last cruise that found no breach.
+  // with its modules loaded, a cruise costs about 1 s of CPU, less than the script's start-up alone (the check
+  // skips it while nothing it reads changed since it passed).
   const { scripts } = JSON.parse(readFileSync("package.json", "utf8"));
   const [, folders] = /^depcruise (.+?) --output-type err-long --cache \S+ --cache-strategy content$/u.exec(scripts.layers) ?? [];
   if (!folders) throw new Error(`the layers script is not the one this daemon knows how to run: ${scripts.layers}`);
   const cruiseOptions = { ...(await depcruiseOptions("./.dependency-cruiser.cjs")), outputType: "err-long" };
   const tsConfig = tsConfigOf(cruiseOptions.tsConfig.fileName);
 
-  let passed = "";
   async function cruiseLayers() {
     const begun = performance.now();
-    const now = [...stamps(folders.split(" "))].join("\n");
-    if (now === passed) return { code: 0, output: "", seconds: (performance.now() - begun) / 1000 };
     const { output, exitCode } = await cruise(folders.split(" "), cruiseOptions, {}, { tsConfig });
-    passed = exitCode === 0 ? now : "";
     return { code: exitCode === 0 ? 0 : 1, output: exitCode === 0 ? "" : String(output), seconds: (performance.now() - begun) / 1000 };
   }
 

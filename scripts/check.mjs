@@ -90,37 +90,43 @@ function exampleAffected(changed) {
 }
 
 /**
- * The typecheck's inputs, as times and sizes: every file git knows of (tracked, or untracked and not ignored) and
- * the installed packages (npm's record of them, examples/react's workspace included; no ignored file is in a
- * tsconfig's include). While they are what they were when a typecheck command last passed, it would pass again,
- * and is skipped: tsgo's own incremental check still reads every file and the packages' types, about 2 s of CPU.
+ * What the typecheck and the layer rules read, as times and sizes: every file git knows of (tracked, or untracked
+ * and not ignored) and the installed packages (npm's record of them, examples/react's workspace included; no
+ * ignored file is in a tsconfig's include or the cruised folders). Undefined without git.
  */
-function typecheckInputs(command) {
-  const hash = createHash("sha256").update(command);
-  const files = git("ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0").filter(Boolean);
-  for (const file of [...files, "node_modules/.package-lock.json"]) {
-    const stat = statSync(file, { throwIfNoEntry: false });
-    hash.update(`${file}\0${stat ? `${stat.mtimeMs}:${stat.size}` : "none"}\n`);
+function treeInputs() {
+  let files;
+  try {
+    files = git("ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0").filter(Boolean);
+  } catch {
+    return undefined;
   }
-  return hash.digest("hex");
+  return [...files, "node_modules/.package-lock.json"]
+    .map((file) => {
+      const stat = statSync(file, { throwIfNoEntry: false });
+      return `${file}\0${stat ? `${stat.mtimeMs}:${stat.size}` : "none"}`;
+    })
+    .join("\n");
 }
-const passedTypechecks = join("node_modules", ".cache", "check", "typechecks.json");
+const passedSteps = join("node_modules", ".cache", "check", "passed.json");
 const readPassed = () => {
   try {
-    return JSON.parse(readFileSync(passedTypechecks, "utf8"));
+    return JSON.parse(readFileSync(passedSteps, "utf8"));
   } catch {
     return {};
   }
 };
 
-/** The typecheck step, skipped while its inputs are those it last passed with. */
-function typecheckUnlessUnchanged(step) {
-  let inputs;
-  try {
-    inputs = typecheckInputs(step.command);
-  } catch {
-    return step; // no git: nothing to compare with
-  }
+/**
+ * The step (the typecheck or the layers), skipped while what it reads is what it was when its command last passed:
+ * it would pass again. Each still costs seconds when nothing changed: tsgo's incremental check reads every file
+ * and the packages' types (about 2 s of CPU), a cruise parses every module (about 1 s resident, 1.7 s cold).
+ */
+let tree;
+function unlessUnchanged(step) {
+  tree ??= treeInputs() ?? "";
+  if (tree === "") return step;
+  const inputs = createHash("sha256").update(step.command).update(tree).digest("hex");
   return readPassed()[step.command] === inputs ? { ...step, skip: "inputs unchanged since it passed" } : { ...step, inputs };
 }
 
@@ -135,7 +141,7 @@ async function plan() {
     { name: "lint", command: scripts.lint, resident: ["."] },
     { name: "layers", command: scripts.layers, resident: true },
   ];
-  if (all) return [typecheckUnlessUnchanged(whole[0]), ...whole.slice(1), wholeTests];
+  if (all) return [unlessUnchanged(whole[0]), whole[1], unlessUnchanged(whole[2]), wholeTests];
   let changed;
   try {
     changed = changedFiles();
@@ -147,7 +153,7 @@ async function plan() {
   // The typecheck is two programs, the tree's and examples/react's (about a second of CPU); the example's only
   // when the change can reach its types.
   const [typecheckTree] = typecheck.command.split(" && ");
-  const typecheckStep = typecheckUnlessUnchanged(
+  const typecheckStep = unlessUnchanged(
     exampleAffected(changed) ? typecheck : { ...typecheck, command: typecheckTree, scope: "examples/react unaffected" },
   );
   const lintable = changed.filter((file) => modules.test(file) && existsSync(file));
@@ -156,7 +162,7 @@ async function plan() {
       ? { ...lint, skip: "no changed module" }
       : // --no-warn-ignored: a changed file eslint ignores (dist/, say) is not a warning here.
         { ...lint, command: `${scripts.lint.replace(/ \.$/u, "")} --no-warn-ignored ${lintable.map(quote).join(" ")}`, resident: lintable };
-  const layersStep = importsChanged(changed) ? layers : { ...layers, skip: "imports unchanged" };
+  const layersStep = importsChanged(changed) ? unlessUnchanged(layers) : { ...layers, skip: "imports unchanged" };
   const tests = await affectedTests(changed);
   // The PostgreSQL half of the contract and property suites (PGlite, about 4x SQLite's time) is the PostgreSQL
   // tier's (npm run test:pg; npm test and check:all leave it out too): it runs here only when PostgreSQL's own
@@ -226,8 +232,8 @@ for (const pending of results) {
     continue;
   }
   if (step.inputs) {
-    mkdirSync(dirname(passedTypechecks), { recursive: true });
-    writeFileSync(passedTypechecks, JSON.stringify({ ...readPassed(), [step.command]: step.inputs }));
+    mkdirSync(dirname(passedSteps), { recursive: true });
+    writeFileSync(passedSteps, JSON.stringify({ ...readPassed(), [step.command]: step.inputs }));
   }
   // eslint-disable-next-line no-control-regex -- the summary line is coloured
   const files = /Test Files\s+(\d+) passed/u.exec(output.replace(/\x1b\[[0-9;]*m/gu, ""))?.[1];
