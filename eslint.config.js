@@ -3,7 +3,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules", "dist", "coverage", "reports", ".stryker-tmp", "sdk/dist", "artifacts"] },
+  { ignores: ["node_modules", "dist", "coverage", "reports", ".stryker-tmp", "sdk/dist", "artifacts", ".bench-http-*"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
