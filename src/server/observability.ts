@@ -12,7 +12,8 @@ export type { Logger };
 /**
  * The server's log: JSON lines on stdout, or readable lines when stdout is a terminal and pino-pretty (a
  * development dependency, loaded by name, outside the bundle) is installed. JSON is written asynchronously (a write
- * per request in the request's path cost a tenth of a point read); pino flushes what is still buffered
+ * per request in the request's path cost a tenth of a point read) and in batches: lines are held until 4 KiB or
+ * 100 ms have gathered (a write call per line cost 3% of a point read). pino flushes what is still buffered
  * synchronously when the process exits, so that the last lines (the shutdown's) are not lost.
  */
 export async function createLogger(level: LogLevel, stdout: { isTTY?: boolean; fd: number } = process.stdout): Promise<Logger> {
@@ -24,7 +25,7 @@ export async function createLogger(level: LogLevel, stdout: { isTTY?: boolean; f
       // Not installed (a production install): JSON, as on any other stdout.
     }
   }
-  const destination = pino.destination({ dest: stdout.fd, sync: false, maxLength: logBufferBytes });
+  const destination = pino.destination({ dest: stdout.fd, sync: false, minLength: 4096, periodicFlush: 100, maxLength: logBufferBytes });
   let dropped = 0;
   let warnedAt = -Infinity;
   destination.on("drop", () => {

@@ -50,6 +50,8 @@ export async function startService(config: ServerConfig, log: Logger): Promise<R
   const panel = config.panel ? `panel at ${url}/panel` : "panel off";
   const shown = database.kind === "sqlite" ? resolve(database.path) : database.path;
   log.info({ url, database: shown, settings: shownSettings(config) }, `taskrpc listening on ${url} (database ${shown}; ${panel})`);
+  // At once, for whoever waits on this line: the log otherwise holds lines for up to 100 ms.
+  log.flush();
   return {
     url,
     stop: async () => {
