@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pino, type Logger } from "pino";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Registry, type Metric } from "prom-client";
 import { appRouter } from "../api";
 import { systemClock } from "../data";
 import type { LogLevel } from "./config";
@@ -155,13 +155,7 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
       }
     },
   });
-  const duration = new Histogram({
-    name: "taskrpc_request_duration_seconds",
-    help: "Time from a request's arrival to the end of its answer, by procedure",
-    labelNames: ["procedure"],
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
+  const duration = latencyHistogram(registry);
   let inFlight = 0;
   new Gauge({
     name: "taskrpc_requests_in_flight",
@@ -180,18 +174,11 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
     },
   });
 
-  // A labelled timer per procedure, looked up once.
-  const timers = new Map<string, Histogram.Internal<"procedure">>();
   function countOf(procedure: string, reason: string, status: string) {
     const key = `${procedure} ${reason} ${status}`;
     let count = counts.get(key);
     if (!count) counts.set(key, (count = { labels: { procedure, reason, status }, pending: 0 }));
     return count;
-  }
-  function timerOf(procedure: string) {
-    let child = timers.get(procedure);
-    if (!child) timers.set(procedure, (child = duration.labels({ procedure })));
-    return child;
   }
 
   function finish(req: IncomingMessage, res: ServerResponse, record: RequestRecord, started: bigint) {
@@ -203,19 +190,16 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
     const { reasons } = record;
     const whole = (reasons ? "OK" : record.reason) ?? (status < 400 ? "OK" : status < 500 ? "VALIDATION" : "INTERNAL");
     const statusLabel = String(status);
-    // Calls counted alike in a row (a batch of one procedure) have their count and timer looked up once.
-    let count: ReturnType<typeof countOf> | undefined;
-    let timer: Histogram.Internal<"procedure"> | undefined;
-    let lastProcedure: string | undefined;
-    for (const procedure of record.procedures.length > 0 ? record.procedures : ["none"]) {
-      if (procedure !== lastProcedure || reasons) {
-        const label = record.procedures.length > 0 ? labelOf(procedure) : "none";
-        count = countOf(label, reasons?.get(procedure) ?? whole, statusLabel);
-        timer = timerOf(label);
-        lastProcedure = procedure;
-      }
-      count!.pending++;
-      timer!.observe(seconds);
+    const procedures = record.procedures.length > 0 ? record.procedures : ["none"];
+    for (let first = 0; first < procedures.length; ) {
+      const procedure = procedures[first]!;
+      // Calls alike in a row (a batch of one procedure) are counted and timed in one step.
+      let end = first + 1;
+      if (!reasons) while (procedures[end] === procedure) end++;
+      const label = record.procedures.length > 0 ? labelOf(procedure) : "none";
+      countOf(label, reasons?.get(procedure) ?? whole, statusLabel).pending += end - first;
+      duration.observe(label, seconds, end - first);
+      first = end;
     }
     // Built field by field, in the order of the line, rather than by spreading a literal per optional field.
     // The path only: a query may carry a call's input, which is the users' data.
@@ -252,5 +236,45 @@ export function createObservability(log: Logger, databaseBytes: () => number): O
       handle(target);
     },
     metrics: async () => ({ contentType: registry.contentType, text: await registry.metrics() }),
+  };
+}
+
+const latencyBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * taskrpc_request_duration_seconds, one series per procedure, kept in plain numbers and given to the registry in
+ * prom-client's form. prom-client's Histogram hashes its labels on every observation (about 5 µs, 2% of a point
+ * read) and takes one observation at a time, where a batch of ten calls of a procedure is ten of the same value.
+ */
+function latencyHistogram(registry: Registry) {
+  const name = "taskrpc_request_duration_seconds";
+  const help = "Time from a request's arrival to the end of its answer, by procedure";
+  const series = new Map<string, { counts: number[]; sum: number; count: number }>();
+  const get = () => ({
+    name,
+    help,
+    type: "histogram",
+    aggregator: "sum",
+    values: [...series].flatMap(([procedure, { counts, sum, count }]) => {
+      let below = 0;
+      return [
+        ...latencyBuckets.map((le, index) => ({ metricName: `${name}_bucket`, labels: { le, procedure }, value: (below += counts[index]!) })),
+        { metricName: `${name}_bucket`, labels: { le: "+Inf", procedure }, value: count },
+        { metricName: `${name}_sum`, labels: { procedure }, value: sum },
+        { metricName: `${name}_count`, labels: { procedure }, value: count },
+      ];
+    }),
+  });
+  registry.registerMetric({ name, help, get, reset: () => series.clear() } as unknown as Metric);
+  return {
+    /** `times` calls of `procedure` that each took `seconds`. */
+    observe(procedure: string, seconds: number, times: number) {
+      let entry = series.get(procedure);
+      if (!entry) series.set(procedure, (entry = { counts: latencyBuckets.map(() => 0), sum: 0, count: 0 }));
+      const bucket = latencyBuckets.findIndex((le) => seconds <= le);
+      if (bucket !== -1) entry.counts[bucket]! += times;
+      entry.sum += seconds * times;
+      entry.count += times;
+    },
   };
 }

@@ -170,12 +170,13 @@ describe("GET /metrics", () => {
     await fetch(`${url}/api/projects`);
     await fetch(`${url}/trpc/made.up.name`);
     await fetch(`${url}/trpc/projects.list,tasks.get,tasks.get?batch=1&${input({ 1: { id: "nope" }, 2: { id: "nope" } })}`);
+    await fetch(`${url}/trpc/projects.list,projects.list?batch=1`);
     const response = await fetch(`${url}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/u);
     const text = await response.text();
     expect(sample(text, 'taskrpc_requests_total{procedure="projects.create",reason="OK",status="200"}')).toBe(1);
-    expect(sample(text, 'taskrpc_requests_total{procedure="projects.list",reason="OK",status="200"}')).toBe(3);
+    expect(sample(text, 'taskrpc_requests_total{procedure="projects.list",reason="OK",status="200"}')).toBe(5);
     expect(sample(text, 'taskrpc_requests_total{procedure="tasks.get",reason="TASK_NOT_FOUND",status="404"}')).toBe(1);
     // A batch counts each of its calls, with the reason of each.
     expect(sample(text, 'taskrpc_requests_total{procedure="projects.list",reason="OK",status="207"}')).toBe(1);
@@ -183,8 +184,12 @@ describe("GET /metrics", () => {
     // A name no procedure has is counted, but under one label: clients cannot make the metrics grow.
     expect(sample(text, 'taskrpc_requests_total{procedure="unknown",reason="VALIDATION",status="404"}')).toBe(1);
     expect(text).not.toContain("made.up.name");
-    expect(sample(text, 'taskrpc_request_duration_seconds_count{procedure="projects.list"}')).toBe(4);
-    expect(text).toContain('taskrpc_request_duration_seconds_bucket{le="0.1",procedure="projects.list"}');
+    // Each call of a batch is timed, with the batch's time; the buckets count every call under their bound.
+    expect(sample(text, 'taskrpc_request_duration_seconds_count{procedure="projects.list"}')).toBe(6);
+    expect(sample(text, 'taskrpc_request_duration_seconds_bucket{le="+Inf",procedure="projects.list"}')).toBe(6);
+    expect(sample(text, 'taskrpc_request_duration_seconds_bucket{le="10",procedure="projects.list"}')).toBe(6);
+    expect(sample(text, 'taskrpc_request_duration_seconds_sum{procedure="projects.list"}')).toBeGreaterThan(0);
+    expect(sample(text, 'taskrpc_request_duration_seconds_count{procedure="tasks.get"}')).toBe(3);
     // This request itself is in flight while the metrics are read.
     expect(sample(text, "taskrpc_requests_in_flight")).toBe(1);
     expect(sample(text, "taskrpc_database_bytes")).toBeGreaterThan(4096);
