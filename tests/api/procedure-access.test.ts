@@ -1,5 +1,5 @@
 import type { inferProcedureBuilderResolverOptions, TRPCError } from "@trpc/server";
-import { describe, expect, expectTypeOf, it, onTestFinished } from "vitest";
+import { afterAll, describe, expect, expectTypeOf, it, onTestFinished } from "vitest";
 import { appRouter, createCallerFactory, createContext } from "../../src/api";
 import type { mutationProcedure, queryProcedure } from "../../src/api/trpc";
 import type { ReadRepository, Repository, TokenStore } from "../../src/data";
@@ -56,12 +56,12 @@ type Token = "read" | "write" | "none" | "unknown" | "expired";
 
 /**
  * A store holding one project and one task; with `tokens`, also a read, a write and an expired token, whose
- * secrets it keeps for `callAndRecord`.
+ * secrets it keeps for `callAndRecord`. Closed when the test ends, or by the caller with `ownClose`.
  */
-async function seededStore(tokens: boolean) {
+async function seededStore(tokens: boolean, ownClose = false) {
   let now = Date.parse("2026-01-01T00:00:00.000Z");
   const database = openDatabaseCopy({ clock: () => new Date(now++).toISOString() });
-  onTestFinished(() => database.close());
+  if (!ownClose) onTestFinished(() => database.close());
   const project = await database.write.createProject(createProjectInput.parse({ name: "Seeded" }));
   const task = await database.write.createTask(createTaskInput.parse({ projectId: project.id, title: "Seeded" }));
   const secrets: Record<string, string | undefined> = { unknown: "trpc_not-a-token" };
@@ -73,11 +73,24 @@ async function seededStore(tokens: boolean) {
   return { database, ids: { projectId: project.id, taskId: task.id }, secrets };
 }
 
+type Store = Awaited<ReturnType<typeof seededStore>>;
+
+/**
+ * One seeded store for the query procedures' tests of a describe block, made on first use and closed after the
+ * block: a query cannot change it (its connection is read-only, and each test checks it made no write), so they
+ * share it instead of seeding one each. A mutation's test takes a fresh store.
+ */
+function storeForQueries(tokens: boolean): () => Promise<Store> {
+  let store: Promise<Store> | undefined;
+  afterAll(async () => (await store)?.database.close());
+  return () => (store ??= seededStore(tokens, true));
+}
+
 /**
  * Calls the procedure on a seeded store (a fresh one unless given); records which repository it used. With
  * `token`, the store holds tokens and the call presents the one named (or none).
  */
-async function callAndRecord(path: string, inputs: Procedures[string]["_def"]["inputs"], token?: Token, store?: Awaited<ReturnType<typeof seededStore>>) {
+async function callAndRecord(path: string, inputs: Procedures[string]["_def"]["inputs"], token?: Token, store?: Store) {
   const { database, ids, secrets } = store ?? (await seededStore(token !== undefined));
   const input = acceptedInput(path, inputs, ids);
   const reads: string[] = [];
@@ -102,10 +115,11 @@ describe("every procedure gets only the access its kind allows", () => {
     expect(kinds).toEqual(new Set(["query", "mutation"]));
   });
 
+  const queryStore = storeForQueries(false);
   for (const [path, procedure] of procedures) {
     if (procedure._def.type === "query") {
       it(`query ${path} reads through the read-only repository and never touches the writing one`, async () => {
-        const { reads, writes, database, failure } = await callAndRecord(path, procedure._def.inputs);
+        const { reads, writes, database, failure } = await callAndRecord(path, procedure._def.inputs, undefined, await queryStore());
         expect(reads.length).toBeGreaterThan(0);
         expect(writes).toEqual([]);
         // A write attempted through the read-only connection would surface here as an internal error.
@@ -128,11 +142,13 @@ describe("every procedure gets only the access its kind allows", () => {
 const reasonOf = (failure: TRPCError | undefined) => (failure?.cause as { reason?: string } | undefined)?.reason;
 
 describe("while a live token exists, every procedure checks the caller's token", () => {
+  const queryStore = storeForQueries(true);
   for (const [path, procedure] of procedures) {
     const kind = procedure._def.type;
+    const storeFor = async () => (kind === "query" ? await queryStore() : undefined);
     it(`${kind} ${path}: none, unknown or expired is UNAUTHENTICATED, before touching storage`, async () => {
       // One store for the three: each call must leave it untouched, which the test checks.
-      const store = await seededStore(true);
+      const store = (await storeFor()) ?? (await seededStore(true));
       for (const token of ["none", "unknown", "expired"] as const) {
         const { reads, writes, failure } = await callAndRecord(path, procedure._def.inputs, token, store);
         expect({ token, reason: reasonOf(failure), code: failure?.code }).toEqual({ token, reason: "UNAUTHENTICATED", code: "UNAUTHORIZED" });
@@ -141,7 +157,7 @@ describe("while a live token exists, every procedure checks the caller's token",
     });
 
     it(`${kind} ${path}: a read token ${kind === "query" ? "may call it" : "is FORBIDDEN, changing nothing"}`, async () => {
-      const { reads, writes, failure } = await callAndRecord(path, procedure._def.inputs, "read");
+      const { reads, writes, failure } = await callAndRecord(path, procedure._def.inputs, "read", await storeFor());
       if (kind === "query") {
         expect(failure).toBeUndefined();
         expect(reads.length).toBeGreaterThan(0);
@@ -152,7 +168,7 @@ describe("while a live token exists, every procedure checks the caller's token",
     });
 
     it(`${kind} ${path}: a write token may call it`, async () => {
-      const { reads, writes, failure } = await callAndRecord(path, procedure._def.inputs, "write");
+      const { reads, writes, failure } = await callAndRecord(path, procedure._def.inputs, "write", await storeFor());
       expect(["UNAUTHENTICATED", "FORBIDDEN"]).not.toContain(reasonOf(failure));
       expect([...reads, ...writes].length).toBeGreaterThan(0);
     });

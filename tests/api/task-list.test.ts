@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TaskDatabase } from "../../src/data";
 import type { TestClient } from "../support/client";
 import { createTestClient, expectReason } from "../support/client";
 import { openDatabaseCopy } from "../support/database";
@@ -35,6 +36,24 @@ async function seed(client: TestClient) {
 
 const sorted = (tasks: Task[]) => ids(tasks).sort();
 
+/**
+ * A store seeded once by `seeding`, for the tests that only read what it holds (their queries cannot change it),
+ * made on first use and closed after the file.
+ */
+function sharedStore<T>(seeding: (client: TestClient) => Promise<T>): () => Promise<T & { client: TestClient }> {
+  let store: Promise<T & { client: TestClient }> | undefined;
+  let database: TaskDatabase | undefined;
+  afterAll(() => database?.close());
+  return () =>
+    (store ??= (async () => {
+      database = openDatabaseCopy();
+      const client = createTestClient(database);
+      return { ...(await seeding(client)), client };
+    })());
+}
+
+const seededStore = sharedStore(seed);
+
 describe("tasks.list with no input", () => {
   it("lists open tasks of live projects, newest first, 50 per page", async () => {
     const client = createTestClient();
@@ -61,8 +80,7 @@ describe("tasks.list with no input", () => {
   });
 
   it("gives the same page as the defaults spelt out", async () => {
-    const client = createTestClient();
-    const { t } = await seed(client);
+    const { client, t } = await seededStore();
     const implicit = await client.tasks.list.query();
     const explicit = await client.tasks.list.query({
       status: "open",
@@ -77,8 +95,7 @@ describe("tasks.list with no input", () => {
 
 describe("tasks.list items", () => {
   it("are the full tasks, exactly as tasks.get returns them", async () => {
-    const client = createTestClient();
-    await seed(client);
+    const { client } = await seededStore();
     const items = await listAllTasks(client, { status: "all", includeArchivedProjects: true }, 3);
     expect(items).toHaveLength(8);
     for (const item of items) expect(item).toEqual(await client.tasks.get.query({ id: item.id }));
@@ -90,10 +107,7 @@ describe("tasks.list filters", () => {
   let client: TestClient;
   let seeded: Awaited<ReturnType<typeof seed>>;
   beforeAll(async () => {
-    const database = openDatabaseCopy();
-    client = createTestClient(database);
-    seeded = await seed(client);
-    return () => database.close();
+    ({ client, ...seeded } = await seededStore());
   });
 
   it("projectId takes one id or a list of ids", async () => {
@@ -288,9 +302,11 @@ describe("tasks.list sort", () => {
     return { project, tasks };
   }
 
+  // The three tests below only read: they share one seeded store.
+  const sortStore = sharedStore(sortSeed);
+
   it("sorts by each key in each direction", async () => {
-    const client = createTestClient();
-    const { tasks } = await sortSeed(client);
+    const { client, tasks } = await sortStore();
     for (const by of keys) {
       for (const dir of ["asc", "desc"] as const) {
         const items = (await client.tasks.list.query({ sort: { by, dir } })).items;
@@ -301,8 +317,7 @@ describe("tasks.list sort", () => {
   });
 
   it("orders to the letter for hand-checked cases", async () => {
-    const client = createTestClient();
-    const { tasks } = await sortSeed(client);
+    const { client, tasks } = await sortStore();
     const titles = async (sort: TaskSort) => (await client.tasks.list.query({ sort })).items.map((task) => task.title);
     expect(await titles({ by: "createdAt", dir: "asc" })).toEqual(["banana", "Apple", "cherry", "Banana", "apple pie", "Date", "elder"]);
     expect(await titles({ by: "updatedAt", dir: "desc" })).toEqual(["Apple", "elder", "banana", "Banana", "Date", "apple pie", "cherry"]);
@@ -337,8 +352,7 @@ describe("tasks.list sort", () => {
   });
 
   it("defaults dir to asc when only by is given", async () => {
-    const client = createTestClient();
-    await sortSeed(client);
+    const { client } = await sortStore();
     for (const by of keys) {
       expect(await client.tasks.list.query({ sort: { by } })).toEqual(await client.tasks.list.query({ sort: { by, dir: "asc" } }));
     }
@@ -394,8 +408,7 @@ describe("tasks.list paging", () => {
   });
 
   it("pages with filters, returning only matching tasks, each once", async () => {
-    const client = createTestClient();
-    const { t } = await seed(client);
+    const { client, t } = await seededStore();
     const paged = await listAllTasks(client, { status: "all", labels: ["errand", "admin", "code"], sort: { by: "title", dir: "asc" } }, 1);
     expect(paged.map((task) => task.title)).toEqual(["buy bread", "Buy milk", "Plan sprint", "Review PR", "Taxes"]);
     expect(sorted(paged)).toEqual(sorted([t.bread, t.milk, t.plan, t.review, t.taxes]));

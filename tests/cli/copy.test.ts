@@ -23,8 +23,12 @@ async function taskrpc(args: string[], interactive = false) {
   return run;
 }
 
-/** Archived and empty projects, completed, moved and edited tasks, labels in two cases. */
-async function seed(path: string): Promise<void> {
+/**
+ * A database file (a copy of the migrated template: migrating a new file would cost more than the rest of the
+ * seeding) holding archived and empty projects, completed, moved and edited tasks, labels in two cases.
+ */
+async function seeded(): Promise<string> {
+  const path = databaseFile();
   const database = openDatabase(path, { clock: tickingClock() });
   const { write } = database;
   const home = await write.createProject({ name: "Home", description: "things to do at home" });
@@ -37,6 +41,7 @@ async function seed(path: string): Promise<void> {
   await write.createTask({ projectId: old.id, title: "Long ago", description: "", priority: "normal", dueDate: null, labels: [] });
   await write.archiveProject({ id: old.id });
   await database.close();
+  return path;
 }
 
 /** The export document of a SQLite file, without its time of export: equal documents mean equal databases. */
@@ -48,8 +53,7 @@ async function exported(path: string): Promise<unknown> {
 
 describe("taskrpc copy between SQLite files", () => {
   it("copies every project and task with their ids, versions and timestamps, checks the counts, and shows progress on a terminal", async () => {
-    const from = file("db");
-    await seed(from);
+    const from = await seeded();
     const to = databaseFile();
     const run = await taskrpc(["copy", "--from", from, "--to", to], true);
     expect(run.stderr).toContain(`copy to ${to} [####################] 100%`);
@@ -59,8 +63,7 @@ describe("taskrpc copy between SQLite files", () => {
   });
 
   it("says when the source requires access tokens and the copy does not, since a server on it would answer anyone", async () => {
-    const from = file("db");
-    await seed(from);
+    const from = await seeded();
     expect((await taskrpc(["--db", from, "tokens", "create", "--name", "ci", "--scope", "read"])).code).toBe(0);
     const to = databaseFile();
     const run = await taskrpc(["copy", "--from", from, "--to", to]);
@@ -73,16 +76,13 @@ describe("taskrpc copy between SQLite files", () => {
     const guarded = databaseFile();
     expect((await taskrpc(["--db", guarded, "tokens", "create", "--name", "ci", "--scope", "read"])).code).toBe(0);
     expect((await taskrpc(["copy", "--from", from, "--to", guarded])).stderr).toBe("");
-    const open = file("db");
-    await seed(open);
+    const open = await seeded();
     expect((await taskrpc(["copy", "--from", open, "--to", databaseFile()])).stderr).toBe("");
   });
 
   it("refuses a target holding data, and leaves it as it was", async () => {
-    const from = file("db");
-    await seed(from);
-    const to = file("db");
-    await seed(to);
+    const from = await seeded();
+    const to = await seeded();
     const before = await exported(to);
     const run = await taskrpc(["copy", "--from", from, "--to", to]);
     expect(run.code).toBe(1);
@@ -106,8 +106,7 @@ const postgres = inject("postgresTemplate");
 
 describe.skipIf(!postgres)(`taskrpc copy to and from PostgreSQL${postgres ? "" : " (skipped: runs in npm run test:pg)"}`, () => {
   it("moves a SQLite database into PostgreSQL and back unchanged, refusing to copy into it twice, without showing the password", async () => {
-    const from = file("db");
-    await seed(from);
+    const from = await seeded();
     const { createTestPostgresDatabase } = await import("../support/postgres");
     const url = await createTestPostgresDatabase();
     const shownUrl = url.replace(/:[^:@/]+@/u, ":***@");
