@@ -11,8 +11,7 @@
 // "The change" is everything uncommitted, untracked files included, against the last commit (HEAD).
 // Lint keeps a cache, but loading eslint and its TypeScript parser costs a second whatever it then skips: given
 // only the changed files it does no more work than with the cache, without walking the tree. Layer rules concern
-// imports only: while every changed file has the import lines it had at HEAD, the import graph is HEAD's, which
-// check:all (CI) holds to the rules, so the step is skipped.
+// imports only: while every module has the import lines it had when the rules last passed, the step is skipped.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -45,22 +44,6 @@ function importLines(source) {
   }
 }
 
-function importsChanged(changed) {
-  return changed.some((file) => {
-    if (/^(\.dependency-cruiser\.cjs|tsconfig\.json|package\.json)$/u.test(file)) return true;
-    if (!modules.test(file)) return false;
-    if (!existsSync(file)) return true;
-    let before;
-    try {
-      before = git("show", `HEAD:${file}`);
-    } catch {
-      return true;
-    }
-    const now = importLines(readFileSync(file, "utf8"));
-    return now === undefined || now !== importLines(before);
-  });
-}
-
 /** The repository's files examples/react's type check reads: its sources and, following every import (type-only
  * ones too: they are what a type check reads), the SDK and the parts of src/ its types come from. */
 function exampleProgram() {
@@ -89,23 +72,44 @@ function exampleAffected(changed) {
   );
 }
 
-/**
- * What the typecheck and the layer rules read, as times and sizes: every file git knows of (tracked, or untracked
- * and not ignored) and the installed packages (npm's record of them, examples/react's workspace included; no
- * ignored file is in a tsconfig's include or the cruised folders). Undefined without git.
- */
-function treeInputs() {
-  let files;
+/** Every file git knows of: tracked, or untracked and not ignored. Undefined without git. */
+let known;
+function knownFiles() {
   try {
-    files = git("ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0").filter(Boolean);
+    known ??= git("ls-files", "-z", "--cached", "--others", "--exclude-standard").split("\0").filter(Boolean);
   } catch {
     return undefined;
   }
-  return [...files, "node_modules/.package-lock.json"]
-    .map((file) => {
-      const stat = statSync(file, { throwIfNoEntry: false });
-      return `${file}\0${stat ? `${stat.mtimeMs}:${stat.size}` : "none"}`;
+  return known;
+}
+
+/** A file's time and size (none when it is gone). */
+function stamp(file) {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  return `${file}\0${stat ? `${stat.mtimeMs}:${stat.size}` : "none"}`;
+}
+
+/**
+ * What the typecheck reads, as times and sizes: every file git knows of and the installed packages (npm's record of
+ * them, examples/react's workspace included; no ignored file is in a tsconfig's include).
+ */
+function treeInputs() {
+  return knownFiles()?.concat("node_modules/.package-lock.json").map(stamp).join("\n");
+}
+
+/**
+ * What the layer rules read: every module's import lines (a change inside a function leaves them as they were),
+ * every file's name (an import resolves to whichever exists), the files that configure the cruise whole, and the
+ * installed packages.
+ */
+function importInputs() {
+  return knownFiles()
+    ?.map((file) => {
+      if (!existsSync(file)) return `${file}\0none`;
+      const source = /^(\.dependency-cruiser\.cjs|tsconfig\.json|package\.json)$/u.test(file) || modules.test(file) ? readFileSync(file, "utf8") : "";
+      return `${file}\0${modules.test(file) && !file.startsWith(".dependency-cruiser") ? (importLines(source) ?? source) : source}`;
     })
+    .concat(stamp("node_modules/.package-lock.json"))
     .join("\n");
 }
 const passedSteps = join("node_modules", ".cache", "check", "passed.json");
@@ -118,15 +122,15 @@ const readPassed = () => {
 };
 
 /**
- * The step (the typecheck or the layers), skipped while what it reads is what it was when its command last passed:
- * it would pass again. Each still costs seconds when nothing changed: tsgo's incremental check reads every file
- * and the packages' types (about 2 s of CPU), a cruise parses every module (about 1 s resident, 1.7 s cold).
+ * The step (the typecheck or the layers), skipped while what it reads (`read()`) is what it was when its command
+ * last passed: it would pass again. Each still costs seconds when nothing changed: tsgo's incremental check reads
+ * every file and the packages' types (about 2 s of CPU), a cruise parses every module (about 1 s resident, 1.7 s
+ * cold).
  */
-let tree;
-function unlessUnchanged(step) {
-  tree ??= treeInputs() ?? "";
-  if (tree === "") return step;
-  const inputs = createHash("sha256").update(step.command).update(tree).digest("hex");
+function unlessUnchanged(step, read) {
+  const what = read();
+  if (what === undefined) return step;
+  const inputs = createHash("sha256").update(step.command).update(what).digest("hex");
   return readPassed()[step.command] === inputs ? { ...step, skip: "inputs unchanged since it passed" } : { ...step, inputs };
 }
 
@@ -134,6 +138,7 @@ const postgresCode = /^(src\/data\/pg\/|drizzle\/pg\/|tests\/pg\/|tests\/support
 
 /** The steps for this change: each a name and a command, or `skip` saying why it need not run. */
 async function plan() {
+  await init;
   // `resident`: what the daemon is asked for in the step's place (lint's paths, layers, the test files).
   const wholeTests = { name: "test", command: `${scripts.test} --reporter=dot`, scope: "all", resident: "all" };
   const whole = [
@@ -141,20 +146,20 @@ async function plan() {
     { name: "lint", command: scripts.lint, resident: ["."] },
     { name: "layers", command: scripts.layers, resident: true },
   ];
-  if (all) return [unlessUnchanged(whole[0]), whole[1], unlessUnchanged(whole[2]), wholeTests];
+  if (all) return [unlessUnchanged(whole[0], treeInputs), whole[1], unlessUnchanged(whole[2], importInputs), wholeTests];
   let changed;
   try {
     changed = changedFiles();
   } catch {
     return [...whole, { ...wholeTests, scope: "all: no git history to compare with" }];
   }
-  await init;
   const [typecheck, lint, layers] = whole;
   // The typecheck is two programs, the tree's and examples/react's (about a second of CPU); the example's only
   // when the change can reach its types.
   const [typecheckTree] = typecheck.command.split(" && ");
   const typecheckStep = unlessUnchanged(
     exampleAffected(changed) ? typecheck : { ...typecheck, command: typecheckTree, scope: "examples/react unaffected" },
+    treeInputs,
   );
   const lintable = changed.filter((file) => modules.test(file) && existsSync(file));
   const lintStep =
@@ -162,7 +167,7 @@ async function plan() {
       ? { ...lint, skip: "no changed module" }
       : // --no-warn-ignored: a changed file eslint ignores (dist/, say) is not a warning here.
         { ...lint, command: `${scripts.lint.replace(/ \.$/u, "")} --no-warn-ignored ${lintable.map(quote).join(" ")}`, resident: lintable };
-  const layersStep = importsChanged(changed) ? unlessUnchanged(layers) : { ...layers, skip: "imports unchanged" };
+  const layersStep = unlessUnchanged(layers, importInputs);
   const tests = await affectedTests(changed);
   // The PostgreSQL half of the contract and property suites (PGlite, about 4x SQLite's time) is the PostgreSQL
   // tier's (npm run test:pg; npm test and check:all leave it out too): it runs here only when PostgreSQL's own
