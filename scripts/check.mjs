@@ -97,17 +97,20 @@ function treeInputs() {
   return knownFiles()?.concat("node_modules/.package-lock.json").map(stamp).join("\n");
 }
 
+/** The files that configure the cruise: what they hold counts whole, not only their import lines. */
+const cruiseSettings = /^(\.dependency-cruiser\.cjs|tsconfig\.json|package\.json)$/u;
+
 /**
  * What the layer rules read: every module's import lines (a change inside a function leaves them as they were),
- * every file's name (an import resolves to whichever exists), the files that configure the cruise whole, and the
- * installed packages.
+ * every file's name (an import resolves to whichever exists), the cruise's settings, and the installed packages.
  */
 function importInputs() {
   return knownFiles()
     ?.map((file) => {
       if (!existsSync(file)) return `${file}\0none`;
-      const source = /^(\.dependency-cruiser\.cjs|tsconfig\.json|package\.json)$/u.test(file) || modules.test(file) ? readFileSync(file, "utf8") : "";
-      return `${file}\0${modules.test(file) && !file.startsWith(".dependency-cruiser") ? (importLines(source) ?? source) : source}`;
+      if (!cruiseSettings.test(file) && !modules.test(file)) return file;
+      const source = readFileSync(file, "utf8");
+      return `${file}\0${cruiseSettings.test(file) ? source : (importLines(source) ?? source)}`;
     })
     .concat(stamp("node_modules/.package-lock.json"))
     .join("\n");

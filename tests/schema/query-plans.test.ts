@@ -203,7 +203,6 @@ function coveringSample(): Shape[] {
 // half the time of the default, for a few more rows.
 const shapes: Shape[] = process.env.QUERY_PLANS === "all" ? everyShape() : coveringSample();
 
-
 describe(`query plans of tasks.list, tasks.count and tasks.labels over ${process.env.QUERY_PLANS === "all" ? "every" : "a 3-wise covering sample of the"} filter × sort shapes`, () => {
   it.each(shapes.map((shape) => [`${shape.project}, ${shape.status}${shape.includeArchivedProjects ? ", archived projects included" : ""}, ${shape.filter}, ${shape.by} ${shape.dir}, page ${shape.page}`, shape] as const))(
     "%s",
