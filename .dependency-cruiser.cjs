@@ -17,8 +17,8 @@ module.exports = {
       name: "only-data-touches-sql",
       severity: "error",
       comment:
-        "Only src/data may import drizzle-orm, drizzle-kit, better-sqlite3, pg or PGlite (tests/schema checks migrations and query plans, bench/ compares with raw SQL, and tests/support/postgres.ts makes the real-server tests' databases, so they may too). Call a Repository method instead, and add one in src/data/repository.ts if none fits.",
-      from: { pathNot: ["^src/data/", "^tests/schema/", "^tests/support/postgres\\.ts$", "^bench/", "^drizzle(\\.pg)?\\.config\\.ts$"] },
+        "Only src/data may import drizzle-orm, drizzle-kit, better-sqlite3, pg or PGlite (tests/schema checks migrations and query plans, bench/ compares with raw SQL, and tests/support/postgres.ts makes the real-server tests' databases and tests/support/database.ts empties SQLite's between tests, so they may too). Call a Repository method instead, and add one in src/data/repository.ts if none fits.",
+      from: { pathNot: ["^src/data/", "^tests/schema/", "^tests/support/(postgres|database)\\.ts$", "^bench/", "^drizzle(\\.pg)?\\.config\\.ts$"] },
       to: { path: "(^|/)node_modules/(drizzle-orm|drizzle-kit|better-sqlite3|pg|@electric-sql/pglite)/" },
     },
     {
