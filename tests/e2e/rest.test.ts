@@ -409,7 +409,7 @@ describe("refusals made before a REST call reaches its route", () => {
       [405, { error: { reason: "VALIDATION", message: expect.stringContaining("CONNECT") } }],
     ]);
     // A body too slow to arrive, once the request's head is in: 408, in the same shape.
-    const quick = (await serveInProcess({ headersTimeoutMs: 300, requestTimeoutMs: 300 })).url;
+    const quick = (await serveInProcess({ headersTimeoutMs: 100, requestTimeoutMs: 100 })).url;
     const slow = await sendRaw(quick, 'POST /api/projects HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":', {
       keepOpen: true,
       timeoutMs: 5000,

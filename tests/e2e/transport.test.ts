@@ -194,7 +194,7 @@ describe("malformed requests", () => {
 describe("slow clients", () => {
   it("are answered 408 and disconnected after the request timeout, whether the headers or the body dribble", async () => {
     // Short timeouts, so that the test waits a fraction of a second; nothing here must finish within them.
-    const { url } = await serveInProcess({ headersTimeoutMs: 200, requestTimeoutMs: 400 });
+    const { url } = await serveInProcess({ headersTimeoutMs: 100, requestTimeoutMs: 200 });
     const dribble = (head: string) => [...head].map((byte) => byte);
     const body = JSON.stringify({ name: "One byte at a time" });
     // Two connections at once: the test waits out both timeouts together rather than one after the other.
