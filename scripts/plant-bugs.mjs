@@ -83,10 +83,11 @@ if (dirty) {
 const hadDaemon = await daemonRunning();
 if (!hadDaemon) {
   console.info("starting the check daemon (scripts/check-daemon.mjs) ...");
-  startDaemon();
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 180_000;
   while (!(await daemonRunning())) {
-    if (Date.now() > deadline) throw new Error("the check daemon did not start within 2 minutes: see node_modules/.cache/check/daemon.log");
+    if (Date.now() > deadline) throw new Error("the check daemon did not start within 3 minutes: see node_modules/.cache/check/daemon.log");
+    // Starts one unless one was started within the last minute (it may still be loading).
+    startDaemon();
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
