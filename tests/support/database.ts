@@ -51,9 +51,10 @@ function openPooled(): PooledDatabase {
   const deletes = tables
     .map((table) => table.name)
     .filter((name) => !["__drizzle_migrations", "settings"].includes(name) && !fullText.some((index) => name === index || name.startsWith(`${index}_`)))
-    .map((name) => raw.prepare(`delete from "${name}"`));
+    .map((name) => raw.prepare(`delete from "${name}"`))
+    .concat(raw.prepare("delete from sqlite_sequence"));
   const emptyTables = raw.transaction(() => {
-    for (const statement of [...deletes, raw.prepare("delete from sqlite_sequence")]) statement.run();
+    for (const statement of deletes) statement.run();
   });
   const pooled: PooledDatabase = {
     database: {
