@@ -10,7 +10,7 @@
 // Nothing goes stale: before each run, every source file whose time or size changed since the last run is dropped
 // from vitest's module cache (the test workers themselves start afresh on every run), and a change to what either
 // tool reads once (its config, the packages, the global set-up, the migrations the template database is made
-// with, this file) makes the daemon exit and that check run cold. It exits after 30 idle minutes too; its log is
+// with, this file, the list of test files) makes the daemon exit and that check run cold. It exits after 30 idle minutes too; its log is
 // node_modules/.cache/check/daemon.log. It holds about 700 MB, and makes way for a fresh one every 100 checks.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -69,8 +69,18 @@ function stamps(paths) {
   return found;
 }
 
+/**
+ * The test files' names (those vitest.config.ts includes end in .test.ts): vitest lists them once, so a test file added
+ * later would not run, and the check would pass without it.
+ */
+function testFileNames() {
+  return readdirSync(join(root, "tests"), { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".test.ts"))
+    .sort();
+}
+
 export function fingerprint() {
-  return [process.version, ...[...stamps(readOnce)].map(([file, stamp]) => `${file}=${stamp}`)].join("\n");
+  return [process.version, ...testFileNames(), ...[...stamps(readOnce)].map(([file, stamp]) => `${file}=${stamp}`)].join("\n");
 }
 
 /** Sends one request; resolves to the daemon's answer, or `undefined` when no daemon answers. */
@@ -235,7 +245,9 @@ async function serve() {
         files === "all"
           ? (await vitest.globTestSpecifications()).map((spec) => spec.moduleId).filter((path) => !tierFolders.some((folder) => path.startsWith(folder)))
           : files.map((file) => join(root, file));
-      const result = await vitest.runTestFiles(paths);
+      // A rerun, not runTestFiles: only a rerun calls the global set-up's onTestsRerun, which builds dist/ when the
+      // child-process suites are among the files and it is stale (the bin refuses a stale build).
+      const result = await vitest.rerunTestSpecifications(await vitest.getRelevantTestSpecifications(paths));
       // The result holds every module vitest has run since it started; this check is about the ones it asked for.
       const failed = result.unhandledErrors.length > 0 || result.testModules.some((module) => paths.includes(module.moduleId) && !module.ok());
       return { code: failed ? 1 : 0, output: captured.join(""), seconds: (performance.now() - begun) / 1000 };
