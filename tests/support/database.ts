@@ -53,6 +53,7 @@ function openPooled(): PooledDatabase {
     .filter((name) => !["__drizzle_migrations", "settings"].includes(name) && !fullText.some((index) => name === index || name.startsWith(`${index}_`)))
     .map((name) => raw.prepare(`delete from "${name}"`))
     .concat(raw.prepare("delete from sqlite_sequence"));
+  const anyToken = raw.prepare("select exists (select 1 from access_tokens)").pluck();
   const emptyTables = raw.transaction(() => {
     for (const statement of deletes) statement.run();
   });
@@ -68,7 +69,7 @@ function openPooled(): PooledDatabase {
     restartClock: () => (clock = tickingClock()),
     async empty() {
       // Revoked through the store, whose answer to "is any token live?" is kept in memory until it writes a token.
-      for (const token of await database.tokens.list()) await database.tokens.revoke(token.name);
+      if (anyToken.get()) for (const token of await database.tokens.list()) await database.tokens.revoke(token.name);
       emptyTables();
     },
     closed: false,
