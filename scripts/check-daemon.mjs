@@ -10,8 +10,8 @@
 // Nothing goes stale: before each run, every source file whose time or size changed since the last run is dropped
 // from vitest's module cache (the test workers themselves start afresh on every run), and a change to what either
 // tool reads once (its config, the packages, the global set-up, the migrations the template database is made
-// with, this file, the list of test files) makes the daemon exit and that check run cold. It exits after 30 idle minutes too; its log is
-// node_modules/.cache/check/daemon.log. It holds about 700 MB, and makes way for a fresh one every 100 checks.
+// with, this file, the list of test files) makes the daemon exit and that check run cold. It exits after 30 idle
+// minutes too; its log is node_modules/.cache/check/daemon.log. It holds about 700 MB, and makes way for a fresh one every 100 checks.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";

@@ -1,10 +1,10 @@
 import type { inferProcedureBuilderResolverOptions, TRPCError } from "@trpc/server";
-import { afterAll, describe, expect, expectTypeOf, it, onTestFinished } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { appRouter, createCallerFactory, createContext } from "../../src/api";
 import type { mutationProcedure, queryProcedure } from "../../src/api/trpc";
-import type { ReadRepository, Repository, TokenStore } from "../../src/data";
+import type { ReadRepository, Repository, TaskDatabase, TokenStore } from "../../src/data";
 import { createProjectInput, createTaskInput } from "../../src/domain";
-import { openDatabaseCopy } from "../support/database";
+import { openDatabaseCopy, openTestDatabase, sharedStore } from "../support/database";
 
 function secretOf(created: Awaited<ReturnType<TokenStore["create"]>>): string {
   if (created === "name-taken") throw new Error("token names in this test are distinct");
@@ -56,12 +56,11 @@ type Token = "read" | "write" | "none" | "unknown" | "expired";
 
 /**
  * A store holding one project and one task; with `tokens`, also a read, a write and an expired token, whose
- * secrets it keeps for `callAndRecord`. Closed when the test ends, or by the caller with `ownClose`.
+ * secrets it keeps for `callAndRecord`. The test's own (`openTestDatabase`) unless `open` gives another.
  */
-async function seededStore(tokens: boolean, ownClose = false) {
+async function seededStore(tokens: boolean, open: (clock: () => string) => TaskDatabase = openTestDatabase) {
   let now = Date.parse("2026-01-01T00:00:00.000Z");
-  const database = openDatabaseCopy({ clock: () => new Date(now++).toISOString() });
-  if (!ownClose) onTestFinished(() => database.close());
+  const database = open(() => new Date(now++).toISOString());
   const project = await database.write.createProject(createProjectInput.parse({ name: "Seeded" }));
   const task = await database.write.createTask(createTaskInput.parse({ projectId: project.id, title: "Seeded" }));
   const secrets: Record<string, string | undefined> = { unknown: "trpc_not-a-token" };
@@ -76,15 +75,10 @@ async function seededStore(tokens: boolean, ownClose = false) {
 type Store = Awaited<ReturnType<typeof seededStore>>;
 
 /**
- * One seeded store for the query procedures' tests of a describe block, made on first use and closed after the
- * block: a query cannot change it (its connection is read-only, and each test checks it made no write), so they
- * share it instead of seeding one each. A mutation's test takes a fresh store.
+ * One seeded store for the query procedures' tests of a describe block: a query cannot change it (its connection is
+ * read-only, and each test checks it made no write). A mutation's test takes a fresh store.
  */
-function storeForQueries(tokens: boolean): () => Promise<Store> {
-  let store: Promise<Store> | undefined;
-  afterAll(async () => (await store)?.database.close());
-  return () => (store ??= seededStore(tokens, true));
-}
+const storeForQueries = (tokens: boolean) => sharedStore(() => seededStore(tokens, (clock) => openDatabaseCopy({ clock })));
 
 /**
  * Calls the procedure on a seeded store (a fresh one unless given); records which repository it used. With

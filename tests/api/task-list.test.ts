@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TaskDatabase } from "../../src/data";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { TestClient } from "../support/client";
 import { createTestClient, expectReason } from "../support/client";
-import { openDatabaseCopy } from "../support/database";
+import { openDatabaseCopy, sharedStore } from "../support/database";
 import { ids, listAllTasks, makeProject, makeTask, type TaskQuery, type TaskSort } from "./fixtures";
 
 type Task = Awaited<ReturnType<typeof makeTask>>;
@@ -36,23 +35,15 @@ async function seed(client: TestClient) {
 
 const sorted = (tasks: Task[]) => ids(tasks).sort();
 
-/**
- * A store seeded once by `seeding`, for the tests that only read what it holds (their queries cannot change it),
- * made on first use and closed after the file.
- */
-function sharedStore<T>(seeding: (client: TestClient) => Promise<T>): () => Promise<T & { client: TestClient }> {
-  let store: Promise<T & { client: TestClient }> | undefined;
-  let database: TaskDatabase | undefined;
-  afterAll(() => database?.close());
-  return () =>
-    (store ??= (async () => {
-      database = openDatabaseCopy();
-      const client = createTestClient(database);
-      return { ...(await seeding(client)), client };
-    })());
-}
+/** A store seeded by `seeding`, shared by the tests that only read it (tests/support/database.ts). */
+const seededOnce = <T>(seeding: (client: TestClient) => Promise<T>) =>
+  sharedStore(async () => {
+    const database = openDatabaseCopy();
+    const client = createTestClient(database);
+    return { ...(await seeding(client)), client, database };
+  });
 
-const seededStore = sharedStore(seed);
+const seededStore = seededOnce(seed);
 
 describe("tasks.list with no input", () => {
   it("lists open tasks of live projects, newest first, 50 per page", async () => {
@@ -303,7 +294,7 @@ describe("tasks.list sort", () => {
   }
 
   // The three tests below only read: they share one seeded store.
-  const sortStore = sharedStore(sortSeed);
+  const sortStore = seededOnce(sortSeed);
 
   it("sorts by each key in each direction", async () => {
     const { client, tasks } = await sortStore();

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { copyFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
-import { inject, onTestFinished } from "vitest";
+import { afterAll, inject, onTestFinished } from "vitest";
 import { openDatabase, type Environment, type TaskDatabase } from "../../src/data";
 
 /** A clock that moves one millisecond per reading, so every change gets a distinct, predictable time. */
@@ -27,7 +27,7 @@ export function openDatabaseCopy(environment: Environment = { clock: tickingCloc
 }
 
 /** A test's database, kept open between tests: emptied when its test passes, closed and deleted when it fails. */
-type PooledDatabase = { database: TaskDatabase; restartClock(): void; empty(): Promise<void>; closed: boolean };
+type PooledDatabase = { database: TaskDatabase; restartClock(clock: () => string): void; empty(): Promise<void>; closed: boolean };
 
 /**
  * This worker's emptied databases. Opening one costs more than a typical test (SQLite parses the schema on each
@@ -66,7 +66,7 @@ function openPooled(): PooledDatabase {
         await database.close();
       },
     },
-    restartClock: () => (clock = tickingClock()),
+    restartClock: (next) => (clock = next),
     async empty() {
       // Revoked through the store, whose answer to "is any token live?" is kept in memory until it writes a token.
       if (anyToken.get()) for (const token of await database.tokens.list()) await database.tokens.revoke(token.name);
@@ -78,12 +78,13 @@ function openPooled(): PooledDatabase {
 }
 
 /**
- * An empty, migrated database for one test, its clock at the start. When the test ends it is emptied for the next
- * test in this worker, or closed and deleted if the test failed (it may hold a transaction open) or closed it.
+ * An empty, migrated database for one test, on `clock` (by default ticking from the start). When the test ends it is
+ * emptied for the next test in this worker, or closed and deleted if the test failed (it may hold a transaction
+ * open) or closed it.
  */
-export function openTestDatabase(): TaskDatabase {
+export function openTestDatabase(clock: () => string = tickingClock()): TaskDatabase {
   const pooled = idle.pop() ?? openPooled();
-  pooled.restartClock();
+  pooled.restartClock(clock);
   onTestFinished(async ({ task }) => {
     if (pooled.closed) return;
     if (task.result?.state !== "pass") return pooled.database.close();
@@ -91,4 +92,14 @@ export function openTestDatabase(): TaskDatabase {
     idle.push(pooled);
   });
   return pooled.database;
+}
+
+/**
+ * A store made by `make` on first use and closed after the describe block (or file) this is called in: for the
+ * tests that only read what it was seeded with, which then seed it once instead of once each.
+ */
+export function sharedStore<T extends { database: TaskDatabase }>(make: () => Promise<T>): () => Promise<T> {
+  let store: Promise<T> | undefined;
+  afterAll(async () => (await store)?.database.close());
+  return () => (store ??= make());
 }
